@@ -1,0 +1,217 @@
+// The allocator: a per-size-class cache over one span, refilled from the
+// class's span list, and large objects in spans of their own.
+//
+// Fast path (allocFast): the cache holds the inverted alloc bits of the
+// current bitmap word, shifted so that bit 0 is `freeIndex` (Go's
+// s.allocCache). ctz finds the next free slot; the slot's alloc bit is set
+// at once so the bitmap is always exact — the verifier, handle checks and
+// sweep never need to know about caches. No counters are touched: how many
+// objects a span gained is recomputed with popcnt when the cache lets go of
+// it (flush), which is also when heap statistics become exact.
+//
+//   cache (CACHE_BYTES = 32) per class
+//   ├ +0 base of slot 0   ├ +8  nelems      ├ +16 allocCache (u64)
+//   └ +4 elemSize         └ +12 freeIndex   ├ +24 wordEnd: first index past the cached word
+//                                            └ +28 span (NONE: empty cache)
+//
+// Slow path (allocSlow): flush, maybe start a cycle (the pacer is consulted
+// only here, once per span, never per object), then sweep spans of the class
+// lazily until one has room, else take new pages. If the page heap is at its
+// maximum even after a full collection, allocation fails with out of memory
+// and nothing has changed: the caller reports the error and carries on.
+
+import { cacheBase, CACHE_BYTES, PAGE_SIZE, NONE } from "./layout";
+import {
+  allocBits, markBits, newSpan, spanBase, spanElemSize, spanNelems, spanAllocCount, setSpanAllocCount,
+  countBits, spanNext, listCursor, setListCursor, setBit, SPAN_SMALL, SPAN_LARGE
+} from "./spans";
+import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
+import { sweepSpan, finishSweep, unsweptSpans, noteAllocated, heapAlloc } from "./sweep";
+import { overTrigger, addHeapLive } from "./pacer";
+import { gcCycle, allocBlack } from "./gc";
+import { NUM_CLASSES } from "../src/abi";
+
+// @ts-ignore: decorator
+@inline const C_BASE: usize = 0;
+// @ts-ignore: decorator
+@inline const C_ELEM: usize = 4;
+// @ts-ignore: decorator
+@inline const C_NELEMS: usize = 8;
+// @ts-ignore: decorator
+@inline const C_FREEINDEX: usize = 12;
+// @ts-ignore: decorator
+@inline const C_CACHE: usize = 16;
+// @ts-ignore: decorator
+@inline const C_WORDEND: usize = 24;
+// @ts-ignore: decorator
+@inline const C_SPAN: usize = 28;
+
+export let objectsAllocated: u64 = 0;
+export let bytesAllocated: u64 = 0;
+export let heapPeak: u64 = 0;
+
+// @ts-ignore: decorator
+@inline function cacheOf(c: u32): usize { return cacheBase + <usize>c * CACHE_BYTES; }
+
+/** Empties every cache; called at init. */
+export function initCaches(): void {
+  for (let c: u32 = 0; c < <u32>NUM_CLASSES; c++) {
+    let k = cacheOf(c);
+    memory.fill(k, 0, CACHE_BYTES);
+    store<u32>(k, NONE, C_SPAN);
+  }
+}
+
+/** Takes a free slot of class `c` from its cache, or returns 0. */
+// @ts-ignore: decorator
+@inline function allocFast(c: u32): usize {
+  let k = cacheOf(c);
+  let cache = load<u64>(k, C_CACHE);
+  if (cache == 0) return 0;
+  let tz = <u32>ctz(cache);
+  let idx = load<u32>(k, C_FREEINDEX) + tz;
+  if (idx >= load<u32>(k, C_NELEMS)) return 0;
+  // Two shifts: a shift by 64 is a shift by 0 in wasm.
+  store<u64>(k, (cache >> tz) >> 1, C_CACHE);
+  store<u32>(k, idx + 1, C_FREEINDEX);
+  let s = load<u32>(k, C_SPAN);
+  let w = allocBits(s) + ((<usize>idx >> 6) << 3);
+  store<u64>(w, load<u64>(w) | (<u64>1 << (idx & 63)));
+  if (allocBlack) setBit(markBits(s), idx);
+  return <usize>load<u32>(k, C_BASE) + <usize>idx * <usize>load<u32>(k, C_ELEM);
+}
+
+/** Loads the next bitmap word with a free slot into the cache; false when the span is full. */
+function nextWord(k: usize): bool {
+  let s = load<u32>(k, C_SPAN);
+  let n = load<u32>(k, C_NELEMS);
+  let w = load<u32>(k, C_WORDEND);
+  while (w < n) {
+    let free = ~load<u64>(allocBits(s) + (<usize>w >> 3));
+    if (free != 0) {
+      store<u64>(k, free, C_CACHE);
+      store<u32>(k, w, C_FREEINDEX);
+      store<u32>(k, w + 64, C_WORDEND);
+      return true;
+    }
+    w += 64;
+  }
+  return false;
+}
+
+/** Counts what the cache's span gained since it was loaded and lets go of it. */
+export function flushCache(c: u32): void {
+  let k = cacheOf(c);
+  let s = load<u32>(k, C_SPAN);
+  if (s == NONE) return;
+  let count = countBits(allocBits(s), spanNelems(s));
+  let gained = <u64>(count - spanAllocCount(s));
+  setSpanAllocCount(s, count);
+  let bytes = gained * <u64>spanElemSize(s);
+  objectsAllocated += gained;
+  bytesAllocated += bytes;
+  noteAllocated(bytes);
+  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+  store<u64>(k, 0, C_CACHE);
+  store<u32>(k, 0, C_NELEMS);
+  store<u32>(k, NONE, C_SPAN);
+}
+
+/** Flushes every cache: statistics become exact and no span is held. */
+export function flushAllCaches(): void {
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) flushCache(c);
+}
+
+/** Makes span `s` the cache of class `c`. */
+function loadCache(c: u32, s: u32): bool {
+  let k = cacheOf(c);
+  store<u32>(k, <u32>spanBase(s), C_BASE);
+  store<u32>(k, spanElemSize(s), C_ELEM);
+  store<u32>(k, spanNelems(s), C_NELEMS);
+  store<u32>(k, s, C_SPAN);
+  store<u32>(k, 0, C_WORDEND);
+  // Go's heapLive: the span's free bytes count as allocated from now on.
+  addHeapLive(<u64>(spanNelems(s) - spanAllocCount(s)) * spanElemSize(s));
+  return nextWord(k);
+}
+
+/** The next span of class `c` with a free slot: lazily swept from the list, else new. */
+function takeSpan(c: u32): u32 {
+  let s = listCursor(c);
+  while (s != NONE) {
+    let next = spanNext(s);
+    setListCursor(c, next);
+    if (sweepSpan(s) && spanAllocCount(s) < spanNelems(s)) return s;
+    s = next;
+  }
+  return newSpanReclaiming(c, SPAN_SMALL, classPages(c));
+}
+
+/**
+ * A new span, sweeping first if unswept spans may hold free pages (Go's
+ * mheap.reclaim, simplified to a full sweep: it runs at most once a cycle).
+ */
+function newSpanReclaiming(c: u32, state: u32, pages: u32): u32 {
+  if (unsweptSpans > 0) finishSweep();
+  return newSpan(c, state, pages);
+}
+
+/** Refills class `c`'s cache and allocates from it; 0 when the page heap is exhausted. */
+function refillAndAlloc(c: u32): usize {
+  flushCache(c);
+  let s = takeSpan(c);
+  if (s == NONE) return 0;
+  if (!loadCache(c, s)) return 0;
+  return allocFast(c);
+}
+
+/** Slow path: a new span for class `c`, collecting when the pacer says so or memory runs out. */
+function allocSlow(c: u32): usize {
+  let k = cacheOf(c);
+  if (load<u32>(k, C_SPAN) != NONE && nextWord(k)) {
+    let p = allocFast(c);
+    if (p != 0) return p;
+  }
+  if (overTrigger()) gcCycle(false);
+  let p = refillAndAlloc(c);
+  if (p != 0) return p;
+  gcCycle(true);
+  return refillAndAlloc(c);
+}
+
+/** A large object of `bytes` in a span of its own; 0 when memory is exhausted. */
+function allocLarge(bytes: u32): usize {
+  let pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+  if (overTrigger()) gcCycle(false);
+  let s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
+  if (s == NONE) {
+    gcCycle(true);
+    s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
+    if (s == NONE) return 0;
+  }
+  setBit(allocBits(s), 0);
+  if (allocBlack) setBit(markBits(s), 0);
+  setSpanAllocCount(s, 1);
+  let size = <u64>pages * PAGE_SIZE;
+  objectsAllocated++;
+  bytesAllocated += size;
+  noteAllocated(size);
+  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+  addHeapLive(size);
+  return spanBase(s);
+}
+
+/** Allocates `bytes` (header included), uninitialised. 0 means out of memory. */
+// @ts-ignore: decorator
+@inline export function allocBytes(bytes: u32): usize {
+  let c = sizeToClass(bytes);
+  if (c == LARGE_CLASS) return allocLarge(bytes);
+  let p = allocFast(c);
+  if (p != 0) return p;
+  return allocSlow(c);
+}
+
+/** The peak of heapAlloc, including what caches hold right now. */
+export function notePeak(): void {
+  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+}

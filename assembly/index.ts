@@ -1,0 +1,404 @@
+// The embedder API: everything the host may call, and nothing more.
+//
+// Every export that takes a handle checks it before touching the heap and,
+// on bad input, changes nothing: it returns an error code (or 0 for exports
+// that return a value) and leaves the details in lastErrorCode /
+// lastErrorAddr / lastErrorArg for the host to turn into a typed error.
+// The collector's internals (spans.ts, mark.ts, sweep.ts, ...) never see an
+// unchecked host value.
+//
+// Hot exports the host calls per object — allocPush, allocWith, alloc — keep
+// their checks to a few loads; reading fields needs no call at all (the host
+// reads memory through a typed-array view, since reads take no barrier).
+
+import { layOut, initialized, statsBase, verifyBlockBase, profileBase, arenaBase, maxPages, PAGE_SIZE, NONE } from "./layout";
+import { initSizeClasses, sizeToClass, classSize } from "./sizeclasses";
+import { initClassLists, spanOf, slotIndex, spanElemSize, spanClass, spanState, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed, SPAN_LARGE } from "./spans";
+import { mappedPages, freePageCount, pagesReused } from "./pages";
+import { initCaches, allocBytes, flushAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
+import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
+import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
+import { gcCycle, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
+import { setGogc as pacerSetGogc, gogc, heapGoal } from "./pacer";
+import { verifyHeap, classify, heldLive } from "./verify";
+import {
+  resolve, gError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, popValue,
+  slotAddress, topAddress, topSlots, dropValues, globalAddress, setPins, frameCount, stackDepthWords, liveGoroutines, stackBytes
+} from "./roots";
+import * as abi from "../src/abi";
+
+let errCode: i32 = abi.OK;
+let errAddr: usize = 0;
+let errArg: u32 = 0;
+
+export function lastErrorCode(): i32 { return errCode; }
+export function lastErrorAddr(): usize { return errAddr; }
+export function lastErrorArg(): u32 { return errArg; }
+
+/** Records an error; returns `code` so callers can `return fail(...)`. */
+function fail(code: i32, addr: usize, arg: u32): i32 {
+  errCode = code;
+  errAddr = addr;
+  errArg = arg;
+  return code;
+}
+
+/** OK if `p` is nil or a live object's start; else records and returns why not. */
+function checkRef(p: usize): i32 {
+  if (p == 0) return abi.OK;
+  let code = classify(p, abi.VERIFY_AGAINST_ALLOC);
+  return code == abi.OK ? abi.OK : fail(code, p, 0);
+}
+
+/** OK if `p` is a live object's start (not nil). */
+function checkObj(p: usize): i32 {
+  if (p == 0) return fail(abi.E_NOT_IN_HEAP, 0, 0);
+  return checkRef(p);
+}
+
+// ── Setup ──────────────────────────────────────────────────────────────────
+
+/** Lays out a heap of at most `maxHeapPages` pages. Must be called once, first. */
+export function init(maxHeapPages: u32, globals: u32, goroutines: u32, queueEntries: u32): i32 {
+  if (initialized) return fail(abi.E_BAD_ARGUMENT, 0, 0);
+  if (maxHeapPages < 8 || goroutines == 0 || goroutines > 65536 || queueEntries < 16) return fail(abi.E_BAD_ARGUMENT, 0, maxHeapPages);
+  // Whole wasm pages only: the arena grows in 64 KiB steps.
+  if (!layOut(maxHeapPages & ~7, globals, goroutines, queueEntries)) return fail(abi.E_TOO_LARGE, 0, maxHeapPages);
+  initSizeClasses();
+  initClassLists(abi.NUM_CLASSES);
+  initCaches();
+  return abi.OK;
+}
+
+/** Sets GOGC; negative turns the collector's trigger off (GOGC=off). */
+export function setGogc(value: i32): void {
+  pacerSetGogc(value < 0 ? -1 : value, markedBytes, rootBytes());
+}
+
+/** Makes every cycle run the verifier at mark termination. */
+export function setVerifyEachCycle(on: i32): void { setVerify(on != 0); }
+
+// ── Allocation ─────────────────────────────────────────────────────────────
+
+/** Checks sizes; returns total bytes (header included) or 0 with the error recorded. */
+function objectBytes(site: u32, nptr: u32, scalarBytes: u32): u32 {
+  if (nptr > <u32>abi.MAX_POINTER_SLOTS) { fail(abi.E_TOO_LARGE, 0, nptr); return 0; }
+  if (site >= <u32>abi.MAX_SITES) { fail(abi.E_BAD_ARGUMENT, 0, site); return 0; }
+  let payload = <u64>nptr * 4 + <u64>scalarBytes;
+  if (payload + abi.HEADER_BYTES > <u64>maxPages * PAGE_SIZE) { fail(abi.E_TOO_LARGE, 0, <u32>min<u64>(payload, 0xffffffff)); return 0; }
+  return <u32>payload + abi.HEADER_BYTES;
+}
+
+/** Allocates and initialises an object; 0 on out of memory (error recorded). */
+// @ts-ignore: decorator
+@inline function newObject(site: u32, nptr: u32, bytes: u32): usize {
+  let p = allocBytes(bytes);
+  if (p == 0) { fail(abi.E_OUT_OF_MEMORY, 0, bytes); return 0; }
+  store<u32>(p, bytes - abi.HEADER_BYTES, abi.HDR_SIZE);
+  store<u32>(p, nptr | (site << abi.SITE_SHIFT), abi.HDR_META);
+  // Slots are reused without clearing at sweep: zero the payload now.
+  let a = p + abi.HEADER_BYTES;
+  let end = p + bytes;
+  if (bytes <= 64) {
+    // Slots are multiples of 16 bytes, so 8-byte strides never pass the slot.
+    while (a < end) { store<u64>(a, 0); a += 8; }
+  } else {
+    memory.fill(a, 0, end - a);
+  }
+  return p;
+}
+
+/** A new object with `nptr` nil pointer slots and `scalarBytes` zeroed bytes. */
+export function alloc(site: u32, nptr: u32, scalarBytes: u32): usize {
+  let bytes = objectBytes(site, nptr, scalarBytes);
+  if (bytes == 0) return 0;
+  return newObject(site, nptr, bytes);
+}
+
+/** A new object whose first pointer slots are `f0` and `f1` (nptr ≥ 2). */
+export function allocWith(site: u32, nptr: u32, scalarBytes: u32, f0: usize, f1: usize): usize {
+  if (nptr < 2) { fail(abi.E_FIELD_RANGE, 0, nptr); return 0; }
+  if (checkRef(f0) != abi.OK || checkRef(f1) != abi.OK) return 0;
+  let bytes = objectBytes(site, nptr, scalarBytes);
+  if (bytes == 0) return 0;
+  setPins(f0, f1); // roots while the allocation may collect
+  let p = newObject(site, nptr, bytes);
+  setPins(0, 0);
+  if (p == 0) return 0;
+  store<u32>(p + abi.HEADER_BYTES, <u32>f0);
+  store<u32>(p + abi.HEADER_BYTES + 4, <u32>f1);
+  return p;
+}
+
+/**
+ * Allocates an object whose first `npop` pointer slots are the top `npop`
+ * values of goroutine g's top frame (deepest first), pops them and pushes
+ * the new object. The children stay rooted on the stack while the
+ * allocation may collect, so a constructor is one call and the host holds
+ * no reference across it.
+ */
+export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: u32): usize {
+  let d = resolve(g);
+  if (d == 0) { fail(gError, 0, g); return 0; }
+  if (npop > nptr) { fail(abi.E_FIELD_RANGE, 0, npop); return 0; }
+  if (npop > topSlots(d)) { fail(abi.E_STACK_EMPTY, 0, npop); return 0; }
+  let bytes = objectBytes(site, nptr, scalarBytes);
+  if (bytes == 0) return 0;
+  // Room for the result first: a stack that cannot grow must fail before the object exists.
+  if (npop == 0 && pushValue(d, 0) != abi.OK) { fail(abi.E_OUT_OF_MEMORY, 0, g); return 0; }
+  if (npop == 0) dropValues(d, 1);
+  let p = newObject(site, nptr, bytes);
+  if (p == 0) return 0;
+  if (npop > 0) {
+    let src = topAddress(d, npop - 1);
+    memory.copy(p + abi.HEADER_BYTES, src, <usize>npop << 2);
+    dropValues(d, npop);
+  }
+  pushValue(d, p);
+  return p;
+}
+
+// ── Goroutines and stacks ──────────────────────────────────────────────────
+
+export function spawn(): u32 {
+  let g = spawnG();
+  if (g == 0) fail(gError, 0, 0);
+  return g;
+}
+
+export function exit(g: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  exitGoroutine(d);
+  return abi.OK;
+}
+
+export function pushFrame(g: u32, slots: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  if (slots > 1 << 24) return fail(abi.E_SLOT_RANGE, 0, slots);
+  let rc = pushF(d, slots);
+  return rc == abi.OK ? rc : fail(rc, 0, g);
+}
+
+export function popFrame(g: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  let rc = popF(d);
+  return rc == abi.OK ? rc : fail(rc, 0, g);
+}
+
+export function push(g: u32, p: usize): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  if (checkRef(p) != abi.OK) return errCode;
+  let rc = pushValue(d, p);
+  return rc == abi.OK ? rc : fail(rc, 0, g);
+}
+
+/** Pops the top value of g's top frame. 0 may be nil or an error: see lastErrorCode. */
+export function pop(g: u32): usize {
+  errCode = abi.OK;
+  let d = resolve(g);
+  if (d == 0) { fail(gError, 0, g); return 0; }
+  let p = popValue(d);
+  if (p == 0 && gError == abi.E_STACK_EMPTY) { fail(abi.E_STACK_EMPTY, 0, g); }
+  return p;
+}
+
+/** Drops `n` values from g's top frame. */
+export function drop(g: u32, n: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  if (n > topSlots(d)) return fail(abi.E_STACK_EMPTY, 0, n);
+  dropValues(d, n);
+  return abi.OK;
+}
+
+export function setLocal(g: u32, i: u32, p: usize): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  let a = slotAddress(d, i);
+  if (a == 0) return fail(abi.E_SLOT_RANGE, 0, i);
+  if (checkRef(p) != abi.OK) return errCode;
+  store<u32>(a, <u32>p); // stack writes take no barrier
+  return abi.OK;
+}
+
+export function getLocal(g: u32, i: u32): usize {
+  errCode = abi.OK;
+  let d = resolve(g);
+  if (d == 0) { fail(gError, 0, g); return 0; }
+  let a = slotAddress(d, i);
+  if (a == 0) { fail(abi.E_SLOT_RANGE, 0, i); return 0; }
+  return <usize>load<u32>(a);
+}
+
+/** Value `k` from the top of g's top frame (0 = top). */
+export function peek(g: u32, k: u32): usize {
+  errCode = abi.OK;
+  let d = resolve(g);
+  if (d == 0) { fail(gError, 0, g); return 0; }
+  let a = topAddress(d, k);
+  if (a == 0) { fail(abi.E_SLOT_RANGE, 0, k); return 0; }
+  return <usize>load<u32>(a);
+}
+
+export function frameSlots(g: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return -fail(gError, 0, g);
+  return <i32>topSlots(d);
+}
+
+export function frames(g: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return -fail(gError, 0, g);
+  return <i32>frameCount(d);
+}
+
+export function stackWords(g: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return -fail(gError, 0, g);
+  return <i32>stackDepthWords(d);
+}
+
+// ── Globals and fields ─────────────────────────────────────────────────────
+
+export function setGlobal(i: u32, p: usize): i32 {
+  let a = globalAddress(i);
+  if (a == 0) return fail(abi.E_GLOBAL_RANGE, 0, i);
+  if (checkRef(p) != abi.OK) return errCode;
+  store<u32>(a, <u32>p);
+  return abi.OK;
+}
+
+export function getGlobal(i: u32): usize {
+  errCode = abi.OK;
+  let a = globalAddress(i);
+  if (a == 0) { fail(abi.E_GLOBAL_RANGE, 0, i); return 0; }
+  return <usize>load<u32>(a);
+}
+
+/** Stores `p` into pointer slot `i` of `obj`. */
+export function writeField(obj: usize, i: u32, p: usize): i32 {
+  if (checkObj(obj) != abi.OK) return errCode;
+  if (i >= (load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK)) return fail(abi.E_FIELD_RANGE, obj, i);
+  if (checkRef(p) != abi.OK) return errCode;
+  store<u32>(obj + abi.HEADER_BYTES + (<usize>i << 2), <u32>p);
+  return abi.OK;
+}
+
+/** Pointer slot `i` of `obj`. 0 may be nil or an error: see lastErrorCode. */
+export function readField(obj: usize, i: u32): usize {
+  errCode = abi.OK;
+  if (checkObj(obj) != abi.OK) return 0;
+  if (i >= (load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK)) { fail(abi.E_FIELD_RANGE, obj, i); return 0; }
+  return <usize>load<u32>(obj + abi.HEADER_BYTES + (<usize>i << 2));
+}
+
+/** Address of `len` scalar bytes at `offset` in `obj`'s scalar area, or 0 (error recorded). */
+export function scalarAddress(obj: usize, offset: u32, len: u32): usize {
+  errCode = abi.OK;
+  if (checkObj(obj) != abi.OK) return 0;
+  let nptr = load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK;
+  let scalar = load<u32>(obj, abi.HDR_SIZE) - (nptr << 2);
+  if (<u64>offset + <u64>len > <u64>scalar) { fail(abi.E_SCALAR_RANGE, obj, offset); return 0; }
+  return obj + abi.HEADER_BYTES + (<usize>nptr << 2) + offset;
+}
+
+/** OK if `p` is a live object's start, else the reason (also recorded). */
+export function checkHandle(p: usize): i32 {
+  errCode = abi.OK;
+  return checkObj(p);
+}
+
+// ── Collection, verification, statistics ───────────────────────────────────
+
+/** Runs a full stop-the-world cycle now (runtime.GC()). */
+export function collect(): void { gcCycle(true); }
+
+/** Sweeps every span now. */
+export function sweepAll(): void { finishSweep(); }
+
+/** Runs the verifier; returns lost objects. Results in the verify block. */
+export function verify(mode: i32): u32 {
+  flushAllCaches();
+  return verifyHeap(mode);
+}
+
+export function statsAddress(): usize { return statsBase; }
+export function verifyAddress(): usize { return verifyBlockBase; }
+export function profileAddress(): usize { return profileBase; }
+export function heapBase(): usize { return arenaBase; }
+export function heapEnd(): usize { return arenaBase + (<usize>mappedPages << 13); }
+
+function put(i: i32, v: f64): void { store<f64>(statsBase + (<usize>i << 3), v); }
+
+/** Fills the stats block (src/abi.ts S_*); caches are flushed so counts are exact. */
+export function snapshotStats(): void {
+  flushAllCaches();
+  put(abi.S_CYCLES, <f64>cycles);
+  put(abi.S_HEAP_ALLOC_BYTES, <f64>heapAlloc);
+  put(abi.S_HEAP_PEAK_BYTES, <f64>heapPeak);
+  put(abi.S_HEAP_MAPPED_BYTES, <f64>mappedPages * PAGE_SIZE);
+  put(abi.S_HEAP_MAX_BYTES, <f64>maxPages * PAGE_SIZE);
+  put(abi.S_MARKED_BYTES, <f64>markedBytes);
+  put(abi.S_MARKED_OBJECTS, <f64>markedObjects);
+  put(abi.S_OBJECTS_ALLOCATED, <f64>objectsAllocated);
+  put(abi.S_BYTES_ALLOCATED, <f64>bytesAllocated);
+  put(abi.S_OBJECTS_FREED, <f64>objectsFreed);
+  put(abi.S_BYTES_FREED, <f64>bytesFreed);
+  put(abi.S_HEAP_GOAL, gogc < 0 ? -1 : <f64>heapGoal);
+  put(abi.S_STACK_BYTES, <f64>stackBytes);
+  put(abi.S_GLOBALS_BYTES, <f64>(rootBytes() - stackBytes));
+  put(abi.S_SPANS_IN_USE, <f64>spansInUse);
+  put(abi.S_PAGES_FREE, <f64>freePageCount);
+  put(abi.S_PAUSE_TOTAL_NS, pauseTotalNs);
+  put(abi.S_PAUSE_MAX_NS, pauseMaxNs);
+  put(abi.S_WORDS_SCANNED, <f64>wordsScanned);
+  put(abi.S_OBJECTS_SCANNED, <f64>objectsScanned);
+  put(abi.S_QUEUE_OVERFLOWS, <f64>queueOverflows);
+  put(abi.S_GOROUTINES, <f64>liveGoroutines);
+  put(abi.S_UNSWEPT_SPANS, <f64>unsweptSpans);
+  put(abi.S_GOGC, <f64>gogc);
+  put(abi.S_SPANS_FREED, <f64>spansFreed);
+  put(abi.S_PAGES_REUSED, <f64>pagesReused);
+  put(abi.S_LOST_AT_MARK, <f64>lostAtMark);
+}
+
+/** Fills the profile block: objects and bytes held live, per size class and per site. */
+export function heapProfile(): void {
+  flushAllCaches();
+  memory.fill(profileBase, 0, abi.PROFILE_SLOTS * 8);
+  for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
+    for (let s = listHead(c); s != NONE; s = spanNext(s)) {
+      let n = spanNelems(s);
+      let elem = <f64>spanElemSize(s);
+      let base = spanBase(s);
+      for (let i: u32 = 0; i < n; i++) {
+        if (!heldLive(s, i, abi.VERIFY_AGAINST_ALLOC)) continue;
+        let site = load<u32>(base + <usize>i * spanElemSize(s), abi.HDR_META) >>> abi.SITE_SHIFT;
+        addProfile(abi.PROFILE_CLASS_BASE + 2 * <i32>c, elem);
+        addProfile(abi.PROFILE_SITE_BASE + 2 * <i32>site, elem);
+      }
+    }
+  }
+}
+
+function addProfile(i: i32, bytes: f64): void {
+  let a = profileBase + (<usize>i << 3);
+  store<f64>(a, load<f64>(a) + 1);
+  store<f64>(a + 8, load<f64>(a + 8) + bytes);
+}
+
+/** Slot bytes of the object at `p` (its size class, or its pages if large); 0 if not an object. */
+export function slotBytes(p: usize): u32 {
+  if (checkObj(p) != abi.OK) return 0;
+  return spanElemSize(spanOf(p));
+}
+
+/** Size class for an object of `bytes` (header included); 0 = large. */
+export function sizeClassOf(bytes: u32): u32 { return sizeToClass(bytes); }
+
+/** Object bytes of class `c`, 0 for the large class or an unknown one. */
+export function classBytes(c: u32): u32 { return c < <u32>abi.NUM_CLASSES ? classSize(c) : 0; }

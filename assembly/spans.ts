@@ -1,0 +1,232 @@
+// Spans: runs of pages that hold objects of one size class, one large object,
+// or one goroutine stack.
+//
+// A span is named by its start page. Its descriptor sits in the span table at
+// that index and its bitmaps at the same index in the alloc/mark/verify
+// tables, so finding anything about a span is one multiply-add:
+//
+//   descriptor (SPAN_BYTES = 64)
+//   ├ +0  npages     ├ +16 nelems      ├ +32 next span in class list
+//   ├ +4  state      ├ +20 allocCount  ├ +36 prev span in class list
+//   ├ +8  sizeclass  ├ +24 sweptEpoch  ├ +40 base address (slot 0)
+//   └ +12 elemSize   └ +28 divMul      └ +44 unused
+//
+// Slot index from an interior offset uses Go's trick (mbitmap.go objIndex):
+// idx = (offset · divMul) >> 32 with divMul = ⌊(2³²−1)/size⌋ + 1, exact for
+// every offset inside a span, so marking needs no division.
+//
+// Invariants (checked by verify.ts): a page belongs to at most one span; the
+// page→span entry of every page of a span names its start page; allocCount of
+// a swept span equals popcount(alloc bits).
+
+import {
+  pageSpanBase, spanTableBase, allocBitsBase, markBitsBase, verifyBitsBase, classListBase, arenaBase,
+  SPAN_BYTES, BITMAP_BYTES_PER_PAGE, CLASS_LIST_BYTES, PAGE_SIZE, NONE
+} from "./layout";
+import { allocPages, freePages, pageAddress, mappedPages } from "./pages";
+import { classSize, classPages, LARGE_CLASS } from "./sizeclasses";
+
+// @ts-ignore: decorator
+@inline export const SPAN_FREE: u32 = 0;
+// @ts-ignore: decorator
+@inline export const SPAN_SMALL: u32 = 1;
+// @ts-ignore: decorator
+@inline export const SPAN_LARGE: u32 = 2;
+// @ts-ignore: decorator
+@inline export const SPAN_STACK: u32 = 3;
+
+// @ts-ignore: decorator
+@inline const SP_NPAGES: usize = 0;
+// @ts-ignore: decorator
+@inline const SP_STATE: usize = 4;
+// @ts-ignore: decorator
+@inline const SP_CLASS: usize = 8;
+// @ts-ignore: decorator
+@inline const SP_ELEMSIZE: usize = 12;
+// @ts-ignore: decorator
+@inline const SP_NELEMS: usize = 16;
+// @ts-ignore: decorator
+@inline const SP_ALLOCCOUNT: usize = 20;
+// @ts-ignore: decorator
+@inline const SP_SWEPT: usize = 24;
+// @ts-ignore: decorator
+@inline const SP_DIVMUL: usize = 28;
+// @ts-ignore: decorator
+@inline const SP_NEXT: usize = 32;
+// @ts-ignore: decorator
+@inline const SP_PREV: usize = 36;
+// @ts-ignore: decorator
+@inline const SP_BASE: usize = 40;
+
+/** Sweep generation: a span whose sweptEpoch differs is unswept (mark bits hold the truth). */
+export let epoch: u32 = 1;
+export let spansInUse: u32 = 0;
+export let spansFreed: u64 = 0;
+
+/** Advances the sweep generation: every span becomes unswept. Called at mark termination. */
+export function advanceEpoch(): void { epoch++; }
+
+// @ts-ignore: decorator
+@inline export function spanDesc(s: u32): usize { return spanTableBase + <usize>s * SPAN_BYTES; }
+// @ts-ignore: decorator
+@inline export function allocBits(s: u32): usize { return allocBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
+// @ts-ignore: decorator
+@inline export function markBits(s: u32): usize { return markBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
+// @ts-ignore: decorator
+@inline export function verifyBits(s: u32): usize { return verifyBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
+
+// @ts-ignore: decorator
+@inline export function spanPages(s: u32): u32 { return load<u32>(spanDesc(s), SP_NPAGES); }
+// @ts-ignore: decorator
+@inline export function spanState(s: u32): u32 { return load<u32>(spanDesc(s), SP_STATE); }
+// @ts-ignore: decorator
+@inline export function spanClass(s: u32): u32 { return load<u32>(spanDesc(s), SP_CLASS); }
+// @ts-ignore: decorator
+@inline export function spanElemSize(s: u32): u32 { return load<u32>(spanDesc(s), SP_ELEMSIZE); }
+// @ts-ignore: decorator
+@inline export function spanNelems(s: u32): u32 { return load<u32>(spanDesc(s), SP_NELEMS); }
+// @ts-ignore: decorator
+@inline export function spanAllocCount(s: u32): u32 { return load<u32>(spanDesc(s), SP_ALLOCCOUNT); }
+// @ts-ignore: decorator
+@inline export function setSpanAllocCount(s: u32, n: u32): void { store<u32>(spanDesc(s), n, SP_ALLOCCOUNT); }
+// @ts-ignore: decorator
+@inline export function spanBase(s: u32): usize { return <usize>load<u32>(spanDesc(s), SP_BASE); }
+// @ts-ignore: decorator
+@inline export function spanNext(s: u32): u32 { return load<u32>(spanDesc(s), SP_NEXT); }
+// @ts-ignore: decorator
+@inline export function isSwept(s: u32): bool { return load<u32>(spanDesc(s), SP_SWEPT) == epoch; }
+// @ts-ignore: decorator
+@inline export function setSwept(s: u32): void { store<u32>(spanDesc(s), epoch, SP_SWEPT); }
+/** Bytes of bitmap the span's slots occupy, whole u64 words. */
+// @ts-ignore: decorator
+@inline export function bitmapBytes(s: u32): u32 { return ((spanNelems(s) + 63) >> 6) << 3; }
+
+/** The span owning the arena address `a`, or NONE (outside the arena, or a free page). */
+// @ts-ignore: decorator
+@inline export function spanOf(a: usize): u32 {
+  let off = a - arenaBase; // wraps to a huge value below the arena
+  if (off >= (<usize>mappedPages << 13)) return NONE;
+  return load<u32>(pageSpanBase + ((off >> 13) << 2));
+}
+
+/** Slot index of address `a` in span `s` (any address inside the slot). */
+// @ts-ignore: decorator
+@inline export function slotIndex(s: u32, a: usize): u32 {
+  let d = spanDesc(s);
+  return <u32>((<u64>(a - <usize>load<u32>(d, SP_BASE)) * <u64>load<u32>(d, SP_DIVMUL)) >> 32);
+}
+
+/** Tests bit `i` of the bitmap at `bits`. */
+// @ts-ignore: decorator
+@inline export function testBit(bits: usize, i: u32): bool {
+  return (load<u64>(bits + ((<usize>i >> 6) << 3)) & (<u64>1 << (i & 63))) != 0;
+}
+
+/** Sets bit `i` of the bitmap at `bits`; returns true if it was clear. */
+// @ts-ignore: decorator
+@inline export function setBit(bits: usize, i: u32): bool {
+  let a = bits + ((<usize>i >> 6) << 3);
+  let w = load<u64>(a);
+  let m = <u64>1 << (i & 63);
+  if (w & m) return false;
+  store<u64>(a, w | m);
+  return true;
+}
+
+/** Popcount of the first `nelems` bits at `bits` (tail bits are always clear). */
+export function countBits(bits: usize, nelems: u32): u32 {
+  let n: u32 = 0;
+  let end = bits + ((<usize>(nelems + 63) >> 6) << 3);
+  for (let a = bits; a < end; a += 8) n += <u32>popcnt(load<u64>(a));
+  return n;
+}
+
+// ── Class lists: every in-use span of a class, in creation order ───────────
+//   list (CLASS_LIST_BYTES = 16): +0 head, +4 tail, +8 sweep cursor, +12 length
+
+// @ts-ignore: decorator
+@inline export function classList(c: u32): usize { return classListBase + <usize>c * CLASS_LIST_BYTES; }
+// @ts-ignore: decorator
+@inline export function listHead(c: u32): u32 { return load<u32>(classList(c)); }
+// @ts-ignore: decorator
+@inline export function listCursor(c: u32): u32 { return load<u32>(classList(c), 8); }
+// @ts-ignore: decorator
+@inline export function setListCursor(c: u32, s: u32): void { store<u32>(classList(c), s, 8); }
+
+/** Empties every class list; called once at init. */
+export function initClassLists(c: u32): void {
+  for (let i: u32 = 0; i < c; i++) {
+    let l = classList(i);
+    store<u32>(l, NONE); store<u32>(l, NONE, 4); store<u32>(l, NONE, 8); store<u32>(l, 0, 12);
+  }
+}
+
+function linkTail(c: u32, s: u32): void {
+  let l = classList(c);
+  let tail = load<u32>(l, 4);
+  store<u32>(spanDesc(s), NONE, SP_NEXT);
+  store<u32>(spanDesc(s), tail, SP_PREV);
+  if (tail == NONE) store<u32>(l, s); else store<u32>(spanDesc(tail), s, SP_NEXT);
+  store<u32>(l, s, 4);
+  store<u32>(l, load<u32>(l, 12) + 1, 12);
+}
+
+function unlink(c: u32, s: u32): void {
+  let l = classList(c);
+  let next = load<u32>(spanDesc(s), SP_NEXT);
+  let prev = load<u32>(spanDesc(s), SP_PREV);
+  if (prev == NONE) store<u32>(l, next); else store<u32>(spanDesc(prev), next, SP_NEXT);
+  if (next == NONE) store<u32>(l, prev, 4); else store<u32>(spanDesc(next), prev, SP_PREV);
+  if (load<u32>(l, 8) == s) store<u32>(l, next, 8);
+  store<u32>(l, load<u32>(l, 12) - 1, 12);
+}
+
+/**
+ * Takes pages for a new span and initialises it: class `c` (LARGE_CLASS with
+ * `largeBytes` for a large object; SPAN_STACK spans pass state explicitly).
+ * Returns NONE when the page heap is exhausted.
+ */
+export function newSpan(c: u32, state: u32, npages: u32): u32 {
+  let s = allocPages(npages);
+  if (s == NONE) return NONE;
+  let d = spanDesc(s);
+  let elem = state == SPAN_SMALL ? classSize(c) : npages * PAGE_SIZE;
+  let nelems = state == SPAN_SMALL ? (npages * PAGE_SIZE) / elem : 1;
+  store<u32>(d, npages, SP_NPAGES);
+  store<u32>(d, state, SP_STATE);
+  store<u32>(d, c, SP_CLASS);
+  store<u32>(d, elem, SP_ELEMSIZE);
+  store<u32>(d, nelems, SP_NELEMS);
+  store<u32>(d, 0, SP_ALLOCCOUNT);
+  store<u32>(d, epoch, SP_SWEPT);
+  store<u32>(d, <u32>(0xffffffff / elem) + 1, SP_DIVMUL);
+  store<u32>(d, <u32>pageAddress(s), SP_BASE);
+  for (let i: u32 = 0; i < npages; i++) store<u32>(pageSpanBase + (<usize>(s + i) << 2), s);
+  let bytes = <usize>npages * BITMAP_BYTES_PER_PAGE;
+  memory.fill(allocBits(s), 0, bytes);
+  memory.fill(markBits(s), 0, bytes);
+  if (state != SPAN_STACK) linkTail(state == SPAN_SMALL ? c : LARGE_CLASS, s);
+  spansInUse++;
+  return s;
+}
+
+/** Returns span `s` to the page heap; its pages' owner entries become NONE. */
+export function releaseSpan(s: u32): void {
+  let d = spanDesc(s);
+  let npages = load<u32>(d, SP_NPAGES);
+  let state = load<u32>(d, SP_STATE);
+  if (state != SPAN_STACK) unlink(state == SPAN_SMALL ? load<u32>(d, SP_CLASS) : LARGE_CLASS, s);
+  store<u32>(d, SPAN_FREE, SP_STATE);
+  memory.fill(pageSpanBase + (<usize>s << 2), 0xff, <usize>npages << 2);
+  freePages(s, npages);
+  spansInUse--;
+  spansFreed++;
+}
+
+/** Pages a small span of class `c` takes. */
+// @ts-ignore: decorator
+@inline export function smallSpanPages(c: u32): u32 { return classPages(c); }
+
+/** Spans in class `c`'s list. */
+// @ts-ignore: decorator
+@inline export function listLength(c: u32): u32 { return load<u32>(classList(c), 12); }

@@ -1,0 +1,504 @@
+/**
+ * The engine: a typed, documented front for one wasm heap instance.
+ *
+ * This is the only module that knows how the core lays out memory (through
+ * src/abi.ts): object headers, the stats, verify and profile blocks. It runs
+ * in Node and in browsers alike and imports nothing from `node:`; loading the
+ * wasm from a file lives in src/node.ts.
+ *
+ * Handles are plain numbers — byte addresses of objects in wasm memory, 0 for
+ * nil — and goroutines are numeric ids. Every checked method validates what
+ * it is given in the core and throws a typed error (src/errors.ts) without
+ * changing the heap. Hot methods call the raw wasm exports directly, without
+ * the loader's per-call wrapper, and `field()` reads memory through a typed
+ * array view with no call at all: pointer reads need no barrier.
+ */
+import { instantiate } from "@assemblyscript/loader";
+import * as abi from "./abi.js";
+import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from "./errors.js";
+
+/** How an engine is configured. Sizes in bytes. */
+export interface EngineOptions {
+  /** Hard limit on the arena (objects + stacks); allocation beyond it is out of memory. Default 1 GiB. */
+  maxHeap?: number;
+  /** GOGC: heap growth percentage that triggers a cycle; "off" disables. Default 100. */
+  gogc?: number | "off";
+  /** Number of global root slots. Default 1024. */
+  globals?: number;
+  /** Maximum live goroutines. Default 65536. */
+  maxGoroutines?: number;
+  /** Grey-queue capacity in entries; overflow is handled, only slower. Default 1 Mi. */
+  markQueue?: number;
+  /** Run the verifier at every mark termination. Default false. */
+  verifyEachCycle?: boolean;
+}
+
+/** One stop-the-world pause, as the core reported it. */
+export interface Pause {
+  cycle: number;
+  startNs: number;
+  endNs: number;
+  /** Deterministic work: root and object words scanned. */
+  words: number;
+  objects: number;
+  bytes: number;
+}
+
+export interface HeapStats {
+  cycles: number;
+  heapAllocBytes: number;
+  heapPeakBytes: number;
+  heapMappedBytes: number;
+  heapMaxBytes: number;
+  markedBytes: number;
+  markedObjects: number;
+  objectsAllocated: number;
+  bytesAllocated: number;
+  objectsFreed: number;
+  bytesFreed: number;
+  heapGoalBytes: number;
+  stackBytes: number;
+  globalsBytes: number;
+  spansInUse: number;
+  spansFreed: number;
+  pagesFree: number;
+  pagesReused: number;
+  pauseTotalNs: number;
+  pauseMaxNs: number;
+  wordsScanned: number;
+  objectsScanned: number;
+  queueOverflows: number;
+  goroutines: number;
+  unsweptSpans: number;
+  lostAtMark: number;
+}
+
+export interface VerifyReport {
+  reachableObjects: number;
+  reachableBytes: number;
+  lostObjects: number;
+  integrityErrors: number;
+  liveObjects: number;
+  liveBytes: number;
+  /** First offending addresses with their code (abi I_* or E_*). */
+  samples: { address: number; code: number }[];
+}
+
+export interface ObjectHeader {
+  /** Payload bytes: pointer slots × 4 + scalar bytes. */
+  size: number;
+  pointers: number;
+  site: number;
+}
+
+/** The raw exports of the core (assembly/index.ts). */
+interface Core {
+  memory: WebAssembly.Memory;
+  init(pages: number, globals: number, goroutines: number, queue: number): number;
+  setGogc(v: number): void;
+  setVerifyEachCycle(on: number): void;
+  alloc(site: number, nptr: number, scalar: number): number;
+  allocWith(site: number, nptr: number, scalar: number, f0: number, f1: number): number;
+  allocPush(g: number, site: number, nptr: number, scalar: number, npop: number): number;
+  spawn(): number;
+  exit(g: number): number;
+  pushFrame(g: number, slots: number): number;
+  popFrame(g: number): number;
+  push(g: number, p: number): number;
+  pop(g: number): number;
+  drop(g: number, n: number): number;
+  peek(g: number, k: number): number;
+  setLocal(g: number, i: number, p: number): number;
+  getLocal(g: number, i: number): number;
+  frameSlots(g: number): number;
+  frames(g: number): number;
+  stackWords(g: number): number;
+  setGlobal(i: number, p: number): number;
+  getGlobal(i: number): number;
+  writeField(obj: number, i: number, p: number): number;
+  readField(obj: number, i: number): number;
+  scalarAddress(obj: number, off: number, len: number): number;
+  checkHandle(p: number): number;
+  collect(): void;
+  sweepAll(): void;
+  verify(mode: number): number;
+  snapshotStats(): void;
+  heapProfile(): void;
+  statsAddress(): number;
+  verifyAddress(): number;
+  profileAddress(): number;
+  heapBase(): number;
+  heapEnd(): number;
+  slotBytes(p: number): number;
+  sizeClassOf(bytes: number): number;
+  classBytes(c: number): number;
+  lastErrorCode(): number;
+  lastErrorAddr(): number;
+  lastErrorArg(): number;
+}
+
+const DEFAULTS = { maxHeap: 1 << 30, gogc: 100 as number | "off", globals: 1024, maxGoroutines: 65536, markQueue: 1 << 20, verifyEachCycle: false };
+
+/** Largest heap a wasm32 memory can hold next to its side tables. */
+export const MAX_HEAP_LIMIT = 3 * 2 ** 30;
+
+export class Engine {
+  /** Every stop-the-world pause so far, in order. */
+  readonly pauses: Pause[] = [];
+  /** Called on every pause as it happens (e.g. for gctrace lines). */
+  onPause: ((p: Pause) => void) | null = null;
+  readonly options: Required<EngineOptions>;
+  private core!: Core;
+  private u32 = new Uint32Array(0);
+  private f64 = new Float64Array(0);
+  private view = new DataView(new ArrayBuffer(0));
+  private readonly siteNames: string[] = ["(default)"];
+  private readonly siteIds = new Map<string, number>([["(default)", 0]]);
+
+  private constructor(options: EngineOptions) {
+    this.options = { ...DEFAULTS, ...options } as Required<EngineOptions>;
+    const { maxHeap } = this.options;
+    if (!Number.isFinite(maxHeap) || maxHeap < 1 << 20 || maxHeap > MAX_HEAP_LIMIT) {
+      throw new TricolorError(`maxHeap must be between 1 MiB and 3 GiB, got ${maxHeap}`, abi.E_BAD_ARGUMENT);
+    }
+  }
+
+  /** Instantiates the core from wasm bytes (or a compiled module, or a fetch Response). */
+  static async create(source: BufferSource | WebAssembly.Module | Response | Promise<Response>, options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(options);
+    const imports = {
+      env: {
+        nowNs: () => performance.now() * 1e6,
+        memoryGrown: () => engine.refreshViews(),
+        gcEvent: (kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number) => engine.recordEvent(kind, cycle, t0, t1, a, b, c),
+      },
+    };
+    const { instance } = await instantiate(source as never, imports as never);
+    engine.attach(instance.exports as unknown as Core);
+    return engine;
+  }
+
+  /** Instantiates the core from a URL (browsers; Node 20 can fetch file: URLs only through src/node.ts). */
+  static async fromUrl(url: string | URL, options: EngineOptions = {}): Promise<Engine> {
+    return Engine.create(fetch(url), options);
+  }
+
+  private attach(core: Core): void {
+    this.core = core;
+    const o = this.options;
+    const pages = Math.floor(o.maxHeap / abi.PAGE_BYTES);
+    if (core.init(pages, o.globals, o.maxGoroutines, o.markQueue) !== abi.OK) {
+      throw new TricolorError(`cannot lay out a heap of ${o.maxHeap} bytes with ${o.globals} globals, ${o.maxGoroutines} goroutines and a ${o.markQueue}-entry queue`, core.lastErrorCode());
+    }
+    this.refreshViews();
+    this.setGogc(o.gogc);
+    core.setVerifyEachCycle(o.verifyEachCycle ? 1 : 0);
+  }
+
+  private refreshViews(): void {
+    const buf = this.core.memory.buffer;
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf);
+    this.view = new DataView(buf);
+  }
+
+  private recordEvent(kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number): void {
+    if (kind !== abi.EV_PAUSE) return;
+    const p: Pause = { cycle, startNs: t0, endNs: t1, words: a, objects: b, bytes: c };
+    this.pauses.push(p);
+    this.onPause?.(p);
+  }
+
+  /** Throws the typed error the core recorded for the failed call `what`. */
+  private fail(what: string): never {
+    const c = this.core;
+    const code = c.lastErrorCode();
+    if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg(), this.composition());
+    throw errorFor(code, c.lastErrorAddr(), c.lastErrorArg(), what);
+  }
+
+  private check(rc: number, what: string): void {
+    if (rc !== abi.OK) this.fail(what);
+  }
+
+  // ── Configuration ──────────────────────────────────────────────────────
+
+  /** Sets GOGC; "off" (or a negative number) disables the pacer's trigger. */
+  setGogc(value: number | "off"): void {
+    if (value !== "off" && (!Number.isInteger(value) || value > 2 ** 30)) {
+      throw new TricolorError(`gogc must be an integer or "off", got ${value}`, abi.E_BAD_ARGUMENT);
+    }
+    this.core.setGogc(value === "off" ? -1 : value);
+  }
+
+  /** The id of allocation site `name`, registering it on first use (at most 4096 sites). */
+  site(name: string): number {
+    let id = this.siteIds.get(name);
+    if (id === undefined) {
+      if (this.siteNames.length >= abi.MAX_SITES) throw new TricolorError(`too many allocation sites (max ${abi.MAX_SITES})`, abi.E_BAD_ARGUMENT);
+      id = this.siteNames.length;
+      this.siteNames.push(name);
+      this.siteIds.set(name, id);
+    }
+    return id;
+  }
+
+  siteName(id: number): string {
+    return this.siteNames[id] ?? `site#${id}`;
+  }
+
+  // ── Allocation ─────────────────────────────────────────────────────────
+
+  /** A new object with `pointers` nil slots and `scalarBytes` zero bytes. The result is unrooted: root it before the next allocation. */
+  alloc(pointers: number, scalarBytes = 0, site = 0): number {
+    const p = this.core.alloc(site, pointers, scalarBytes);
+    if (p === 0) this.fail("alloc");
+    return p;
+  }
+
+  /** A new object whose first two pointer slots are `f0` and `f1` (both stay rooted during the call). */
+  allocWith(pointers: number, scalarBytes: number, f0: number, f1: number, site = 0): number {
+    const p = this.core.allocWith(site, pointers, scalarBytes, f0, f1);
+    if (p === 0) this.fail("allocWith");
+    return p;
+  }
+
+  /**
+   * Pops the top `pop` values of goroutine `g`'s top frame into the first
+   * pointer slots of a new object (deepest value first) and pushes the object.
+   * One call per constructor, and nothing unrooted at any point.
+   */
+  allocPush(g: number, pointers: number, scalarBytes: number, pop: number, site = 0): number {
+    const p = this.core.allocPush(g, site, pointers, scalarBytes, pop);
+    if (p === 0) this.fail("allocPush");
+    return p;
+  }
+
+  // ── Goroutines, frames, stack values ───────────────────────────────────
+
+  /** Starts a goroutine with one empty frame; returns its id. */
+  spawn(): number {
+    const g = this.core.spawn();
+    if (g === 0) this.fail("spawn");
+    return g;
+  }
+
+  /** Ends goroutine `g`: its stack stops being a root. */
+  exit(g: number): void { this.check(this.core.exit(g), "exit"); }
+
+  /** Pushes a frame of `slots` nil slots on `g`. */
+  pushFrame(g: number, slots = 0): void { this.check(this.core.pushFrame(g, slots), "pushFrame"); }
+
+  /** Pops `g`'s top frame; its slots stop being roots. */
+  popFrame(g: number): void { this.check(this.core.popFrame(g), "popFrame"); }
+
+  /** Appends `p` (nil or a live object) to `g`'s top frame. */
+  push(g: number, p: number): void { this.check(this.core.push(g, p), "push"); }
+
+  /** Removes and returns the top value of `g`'s top frame. */
+  pop(g: number): number {
+    const p = this.core.pop(g);
+    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("pop");
+    return p;
+  }
+
+  /** Removes `n` values from `g`'s top frame. */
+  drop(g: number, n = 1): void { this.check(this.core.drop(g, n), "drop"); }
+
+  /** Value `k` from the top of `g`'s top frame (0 = top), without removing it. */
+  peek(g: number, k = 0): number {
+    const p = this.core.peek(g, k);
+    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("peek");
+    return p;
+  }
+
+  /** Sets slot `i` of `g`'s top frame (stack writes take no barrier). */
+  setLocal(g: number, i: number, p: number): void { this.check(this.core.setLocal(g, i, p), "setLocal"); }
+
+  getLocal(g: number, i: number): number {
+    const p = this.core.getLocal(g, i);
+    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getLocal");
+    return p;
+  }
+
+  /** Values in `g`'s top frame. */
+  frameSlots(g: number): number { return this.nonNegative(this.core.frameSlots(g), "frameSlots"); }
+
+  /** Frames on `g`'s stack (at least 1). */
+  frames(g: number): number { return this.nonNegative(this.core.frames(g), "frames"); }
+
+  /** Words used on `g`'s stack, frame headers included. */
+  stackWords(g: number): number { return this.nonNegative(this.core.stackWords(g), "stackWords"); }
+
+  private nonNegative(v: number, what: string): number {
+    if (v < 0) this.fail(what);
+    return v;
+  }
+
+  // ── Globals and fields ─────────────────────────────────────────────────
+
+  setGlobal(i: number, p: number): void { this.check(this.core.setGlobal(i, p), "setGlobal"); }
+
+  getGlobal(i: number): number {
+    const p = this.core.getGlobal(i);
+    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getGlobal");
+    return p;
+  }
+
+  /** Stores `p` in pointer slot `i` of `obj`, checking both. */
+  writeField(obj: number, i: number, p: number): void { this.check(this.core.writeField(obj, i, p), "writeField"); }
+
+  /** Pointer slot `i` of `obj`, checking the handle and the index. */
+  readField(obj: number, i: number): number {
+    const p = this.core.readField(obj, i);
+    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("readField");
+    return p;
+  }
+
+  /**
+   * Pointer slot `i` of `obj`, unchecked: one typed-array read, no call.
+   * For trusted handles only (ones just read from the heap or a root), and
+   * never across an allocation, which may free what it points to.
+   */
+  field(obj: number, i: number): number {
+    return this.u32[(obj + abi.HEADER_BYTES + 4 * i) >>> 2];
+  }
+
+  /** The typed view `field()` reads; valid until the next allocation (memory may grow). */
+  words(): Uint32Array { return this.u32; }
+
+  header(obj: number): ObjectHeader {
+    this.check(this.core.checkHandle(obj), "header");
+    const meta = this.u32[(obj + abi.HDR_META) >>> 2];
+    return { size: this.u32[(obj + abi.HDR_SIZE) >>> 2], pointers: meta & abi.NPTR_MASK, site: meta >>> abi.SITE_SHIFT };
+  }
+
+  private scalar(obj: number, offset: number, len: number, what: string): number {
+    const a = this.core.scalarAddress(obj, offset, len);
+    if (a === 0) this.fail(what);
+    return a;
+  }
+
+  setFloat64(obj: number, offset: number, v: number): void { this.view.setFloat64(this.scalar(obj, offset, 8, "setFloat64"), v, true); }
+  getFloat64(obj: number, offset: number): number { return this.view.getFloat64(this.scalar(obj, offset, 8, "getFloat64"), true); }
+  setUint32(obj: number, offset: number, v: number): void { this.view.setUint32(this.scalar(obj, offset, 4, "setUint32"), v, true); }
+  getUint32(obj: number, offset: number): number { return this.view.getUint32(this.scalar(obj, offset, 4, "getUint32"), true); }
+
+  /** Throws InvalidHandleError unless `p` is a live object's start. */
+  checkHandle(p: number): void { this.check(this.core.checkHandle(p), "checkHandle"); }
+
+  /** True if `p` is a live object's start. */
+  isLive(p: number): boolean { return this.core.checkHandle(p) === abi.OK; }
+
+  /** Bytes the object's slot occupies: its size class, or its pages if large. */
+  slotBytes(p: number): number {
+    const n = this.core.slotBytes(p);
+    if (n === 0) this.fail("slotBytes");
+    return n;
+  }
+
+  /** Slot bytes an object with `pointers` slots and `scalarBytes` would occupy. */
+  slotBytesFor(pointers: number, scalarBytes = 0): number {
+    const bytes = abi.HEADER_BYTES + 4 * pointers + scalarBytes;
+    const c = this.core.sizeClassOf(bytes);
+    return c === 0 ? Math.ceil(bytes / abi.PAGE_BYTES) * abi.PAGE_BYTES : this.core.classBytes(c);
+  }
+
+  // ── Collection and inspection ──────────────────────────────────────────
+
+  /** A full stop-the-world collection now (runtime.GC()). Sweeping stays lazy. */
+  collect(): void { this.core.collect(); }
+
+  /** Sweeps every span now. */
+  sweep(): void { this.core.sweepAll(); }
+
+  /** Runs the independent verifier: reachability from the roots vs. what the collector holds live, plus heap integrity. */
+  verify(): VerifyReport {
+    this.core.verify(abi.VERIFY_AGAINST_ALLOC);
+    const base = this.core.verifyAddress() >>> 3;
+    const v = (i: number) => this.f64[base + i];
+    const samples = [];
+    for (let k = 0; k < v(abi.V_SAMPLES); k++) samples.push({ address: v(abi.V_SAMPLE_BASE + 2 * k), code: v(abi.V_SAMPLE_BASE + 2 * k + 1) });
+    return {
+      reachableObjects: v(abi.V_REACHABLE_OBJECTS),
+      reachableBytes: v(abi.V_REACHABLE_BYTES),
+      lostObjects: v(abi.V_LOST_OBJECTS),
+      integrityErrors: v(abi.V_INTEGRITY_ERRORS),
+      liveObjects: v(abi.V_LIVE_OBJECTS),
+      liveBytes: v(abi.V_LIVE_BYTES),
+      samples,
+    };
+  }
+
+  /** Exact heap statistics (allocation caches are counted first). */
+  stats(): HeapStats {
+    this.core.snapshotStats();
+    const base = this.core.statsAddress() >>> 3;
+    const s = (i: number) => this.f64[base + i];
+    return {
+      cycles: s(abi.S_CYCLES),
+      heapAllocBytes: s(abi.S_HEAP_ALLOC_BYTES),
+      heapPeakBytes: s(abi.S_HEAP_PEAK_BYTES),
+      heapMappedBytes: s(abi.S_HEAP_MAPPED_BYTES),
+      heapMaxBytes: s(abi.S_HEAP_MAX_BYTES),
+      markedBytes: s(abi.S_MARKED_BYTES),
+      markedObjects: s(abi.S_MARKED_OBJECTS),
+      objectsAllocated: s(abi.S_OBJECTS_ALLOCATED),
+      bytesAllocated: s(abi.S_BYTES_ALLOCATED),
+      objectsFreed: s(abi.S_OBJECTS_FREED),
+      bytesFreed: s(abi.S_BYTES_FREED),
+      heapGoalBytes: s(abi.S_HEAP_GOAL),
+      stackBytes: s(abi.S_STACK_BYTES),
+      globalsBytes: s(abi.S_GLOBALS_BYTES),
+      spansInUse: s(abi.S_SPANS_IN_USE),
+      spansFreed: s(abi.S_SPANS_FREED),
+      pagesFree: s(abi.S_PAGES_FREE),
+      pagesReused: s(abi.S_PAGES_REUSED),
+      pauseTotalNs: s(abi.S_PAUSE_TOTAL_NS),
+      pauseMaxNs: s(abi.S_PAUSE_MAX_NS),
+      wordsScanned: s(abi.S_WORDS_SCANNED),
+      objectsScanned: s(abi.S_OBJECTS_SCANNED),
+      queueOverflows: s(abi.S_QUEUE_OVERFLOWS),
+      goroutines: s(abi.S_GOROUTINES),
+      unsweptSpans: s(abi.S_UNSWEPT_SPANS),
+      lostAtMark: s(abi.S_LOST_AT_MARK),
+    };
+  }
+
+  /** What the heap holds live now, per size class and per site, largest first. */
+  composition(): HeapComposition {
+    this.core.heapProfile();
+    const st = this.stats();
+    const base = this.core.profileAddress() >>> 3;
+    const p = (i: number) => this.f64[base + i];
+    const classes = [];
+    for (let c = 0; c < abi.NUM_CLASSES; c++) {
+      const objects = p(abi.PROFILE_CLASS_BASE + 2 * c);
+      if (objects > 0) classes.push({ sizeClass: c, objectBytes: this.core.classBytes(c), objects, bytes: p(abi.PROFILE_CLASS_BASE + 2 * c + 1) });
+    }
+    const sites = [];
+    for (let s = 0; s < abi.MAX_SITES; s++) {
+      const objects = p(abi.PROFILE_SITE_BASE + 2 * s);
+      if (objects > 0) sites.push({ site: s, name: this.siteName(s), objects, bytes: p(abi.PROFILE_SITE_BASE + 2 * s + 1) });
+    }
+    classes.sort((a, b) => b.bytes - a.bytes);
+    sites.sort((a, b) => b.bytes - a.bytes);
+    return {
+      heapAllocBytes: st.heapAllocBytes,
+      heapMappedBytes: st.heapMappedBytes,
+      heapMaxBytes: st.heapMaxBytes,
+      stackBytes: st.stackBytes,
+      freePages: st.pagesFree,
+      classes,
+      sites,
+    };
+  }
+
+  /** First and one-past-last address of the arena as mapped now. */
+  arena(): { base: number; end: number } {
+    return { base: this.core.heapBase(), end: this.core.heapEnd() };
+  }
+
+  /** The raw core, for benchmarks that measure the boundary itself. */
+  get raw(): Readonly<Core> { return this.core; }
+}

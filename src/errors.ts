@@ -53,7 +53,7 @@ export function hex(a: number): string {
 }
 
 function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
+  return bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 const HANDLE_REASONS: Record<number, string> = {

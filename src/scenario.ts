@@ -1,0 +1,85 @@
+/**
+ * The scenario API: how a workload (the mutator) is described and run.
+ *
+ * A scenario declares its parameters so the CLI can parse, validate and list
+ * them, and runs against a ScenarioContext. It must keep its objects reachable
+ * only through the engine's roots (goroutine stacks, globals) and fields:
+ * a JS variable holding a handle across an allocation is a dangling pointer
+ * waiting to happen, exactly as in a real collector.
+ */
+import type { Engine } from "./engine.js";
+
+export interface ParamSpec {
+  name: string;
+  description: string;
+  type: "int" | "number";
+  default: number;
+  min?: number;
+  max?: number;
+}
+
+export type Params = Record<string, number>;
+
+export interface ScenarioContext {
+  engine: Engine;
+  params: Params;
+  /** Emits one line of the scenario's own output. */
+  print(line: string): void;
+  /** Deterministic random numbers in [0, 1) from the run's seed. */
+  random(): number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  params: ParamSpec[];
+  run(ctx: ScenarioContext): void | Promise<void>;
+}
+
+/** Why a parameter value was refused. */
+export class ParamError extends Error {}
+
+/** Parses and checks one parameter value given as text (from the CLI) or a number. */
+export function parseParam(spec: ParamSpec, raw: string | number): number {
+  const text = String(raw).trim();
+  const value = typeof raw === "number" ? raw : text === "" ? NaN : Number(text);
+  const kind = spec.type === "int" ? "an integer" : "a number";
+  if (!Number.isFinite(value) || (spec.type === "int" && !Number.isInteger(value))) {
+    throw new ParamError(`--${spec.name} must be ${kind}${range(spec)}, got "${text}"`);
+  }
+  if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+    throw new ParamError(`--${spec.name} must be ${kind}${range(spec)}, got ${value}`);
+  }
+  return value;
+}
+
+function range(spec: ParamSpec): string {
+  if (spec.min !== undefined && spec.max !== undefined) return ` from ${spec.min} to ${spec.max}`;
+  if (spec.min !== undefined) return ` ≥ ${spec.min}`;
+  if (spec.max !== undefined) return ` ≤ ${spec.max}`;
+  return "";
+}
+
+/** The full parameter set: defaults overridden by `given`, every value checked, unknown names refused. */
+export function resolveParams(scenario: Scenario, given: Record<string, string | number>): Params {
+  const out: Params = {};
+  for (const name of Object.keys(given)) {
+    if (!scenario.params.some((p) => p.name === name)) {
+      throw new ParamError(`scenario ${scenario.name} has no parameter --${name} (it takes ${scenario.params.map((p) => "--" + p.name).join(", ") || "none"})`);
+    }
+  }
+  for (const spec of scenario.params) out[spec.name] = parseParam(spec, given[spec.name] ?? spec.default);
+  return out;
+}
+
+/** mulberry32: a small, fast, well-distributed 32-bit generator; same seed, same sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * binary-trees, as the Computer Language Benchmarks Game defines it:
+ * a stretch tree of depth N+1 is built, checked and dropped; a long-lived tree
+ * of depth N is kept; then for d = 4, 6, … N, 2^(N−d+4) trees of depth d are
+ * built bottom-up, checked and dropped. check = the number of nodes.
+ *
+ * Every node is an engine object with two pointer slots. Construction runs on
+ * the goroutine's operand stack: a leaf is pushed, an inner node pops its two
+ * children into its fields and is pushed in their place (allocPush), so at no
+ * moment does the host hold an unrooted handle. Checking walks the tree
+ * through the typed-array view, iteratively, with no allocation.
+ */
+import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Engine } from "../engine.js";
+
+const MIN_DEPTH = 4;
+
+/** Builds a tree of `depth` on top of g's stack. */
+function bottomUp(e: Engine, g: number, depth: number, site: number): void {
+  if (depth === 0) {
+    e.allocPush(g, 2, 0, 0, site);
+    return;
+  }
+  bottomUp(e, g, depth - 1, site);
+  bottomUp(e, g, depth - 1, site);
+  e.allocPush(g, 2, 0, 2, site);
+}
+
+/** Nodes in the tree at `root`: an iterative walk over the heap view. */
+function itemCheck(e: Engine, root: number, stack: Uint32Array): number {
+  const w = e.words();
+  let n = 0;
+  let top = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const p = stack[--top];
+    n++;
+    const left = w[(p + 8) >>> 2];
+    if (left !== 0) {
+      stack[top++] = left;
+      stack[top++] = w[(p + 12) >>> 2];
+    }
+  }
+  return n;
+}
+
+export const binaryTrees: Scenario = {
+  name: "binary-trees",
+  description: "Benchmarks Game binary-trees: many short-lived trees beside one long-lived tree",
+  params: [{ name: "depth", description: "N: depth of the long-lived tree (the stretch tree is N+1)", type: "int", default: 16, min: 0, max: 24 }],
+  run(ctx: ScenarioContext): void {
+    const e = ctx.engine;
+    const maxDepth = Math.max(MIN_DEPTH + 2, ctx.params.depth);
+    const stretchDepth = maxDepth + 1;
+    const site = e.site("binary-trees.node");
+    const g = e.spawn();
+    // An explicit walk stack: 2 entries per level suffice for a depth-first walk.
+    const stack = new Uint32Array(2 * stretchDepth + 2);
+
+    bottomUp(e, g, stretchDepth, site);
+    ctx.print(`stretch tree of depth ${stretchDepth}\t check: ${itemCheck(e, e.pop(g), stack)}`);
+
+    bottomUp(e, g, maxDepth, site); // the long-lived tree stays on g's stack
+
+    for (let d = MIN_DEPTH; d <= maxDepth; d += 2) {
+      const iterations = 2 ** (maxDepth - d + MIN_DEPTH);
+      let check = 0;
+      for (let i = 0; i < iterations; i++) {
+        bottomUp(e, g, d, site);
+        check += itemCheck(e, e.pop(g), stack);
+      }
+      ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
+    }
+    ctx.print(`long lived tree of depth ${maxDepth}\t check: ${itemCheck(e, e.peek(g), stack)}`);
+  },
+};

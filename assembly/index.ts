@@ -25,6 +25,8 @@ import {
   resolve, gError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, popValue,
   slotAddress, topAddress, topSlots, dropValues, globalAddress, setPins, frameCount, stackDepthWords, liveGoroutines, stackBytes
 } from "./roots";
+import { buildList, buildTree } from "./bulk";
+import { writePointer } from "./barrier";
 import * as abi from "../src/abi";
 
 let errCode: i32 = abi.OK;
@@ -158,6 +160,22 @@ export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: 
   return p;
 }
 
+/** Pushes a linked list of `n` 16-byte nodes onto g (head on top), built inside the core. */
+export function allocList(g: u32, site: u32, n: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  if (site >= <u32>abi.MAX_SITES) return fail(abi.E_BAD_ARGUMENT, 0, site);
+  return buildList(d, site, n) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
+}
+
+/** Pushes a complete binary tree of `depth` onto g, built inside the core. */
+export function allocTree(g: u32, site: u32, depth: u32): i32 {
+  let d = resolve(g);
+  if (d == 0) return fail(gError, 0, g);
+  if (site >= <u32>abi.MAX_SITES || depth > 26) return fail(abi.E_BAD_ARGUMENT, 0, depth);
+  return buildTree(d, site, depth) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
+}
+
 // ── Goroutines and stacks ──────────────────────────────────────────────────
 
 export function spawn(): u32 {
@@ -268,7 +286,7 @@ export function setGlobal(i: u32, p: usize): i32 {
   let a = globalAddress(i);
   if (a == 0) return fail(abi.E_GLOBAL_RANGE, 0, i);
   if (checkRef(p) != abi.OK) return errCode;
-  store<u32>(a, <u32>p);
+  writePointer(a, p);
   return abi.OK;
 }
 
@@ -284,7 +302,7 @@ export function writeField(obj: usize, i: u32, p: usize): i32 {
   if (checkObj(obj) != abi.OK) return errCode;
   if (i >= (load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK)) return fail(abi.E_FIELD_RANGE, obj, i);
   if (checkRef(p) != abi.OK) return errCode;
-  store<u32>(obj + abi.HEADER_BYTES + (<usize>i << 2), <u32>p);
+  writePointer(obj + abi.HEADER_BYTES + (<usize>i << 2), p);
   return abi.OK;
 }
 

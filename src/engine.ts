@@ -100,6 +100,8 @@ interface Core {
   alloc(site: number, nptr: number, scalar: number): number;
   allocWith(site: number, nptr: number, scalar: number, f0: number, f1: number): number;
   allocPush(g: number, site: number, nptr: number, scalar: number, npop: number): number;
+  allocList(g: number, site: number, n: number): number;
+  allocTree(g: number, site: number, depth: number): number;
   spawn(): number;
   exit(g: number): number;
   pushFrame(g: number, slots: number): number;
@@ -273,6 +275,15 @@ export class Engine {
     if (p === 0) this.fail("allocPush");
     return p;
   }
+
+  /**
+   * Builds a linked list of `n` 16-byte nodes inside the core (no call per
+   * node) and pushes its head on `g`. Node i's scalar word holds i; the head is node n−1.
+   */
+  allocList(g: number, n: number, site = 0): void { this.check(this.core.allocList(g, site, n), "allocList"); }
+
+  /** Builds a complete binary tree of `depth` (2^(depth+1)−1 nodes, two pointer slots each) inside the core and pushes it on `g`. */
+  allocTree(g: number, depth: number, site = 0): void { this.check(this.core.allocTree(g, site, depth), "allocTree"); }
 
   // ── Goroutines, frames, stack values ───────────────────────────────────
 

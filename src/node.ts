@@ -13,7 +13,9 @@ const cache = new Map<Build, Promise<WebAssembly.Module>>();
 export function coreModule(build: Build): Promise<WebAssembly.Module> {
   let m = cache.get(build);
   if (!m) {
-    const url = new URL(`../../build/${build}.wasm`, import.meta.url);
+    // This file runs as src/node.ts (tests) or dist/src/node.js (CLI): build/ is at the package root.
+    const root = import.meta.url.includes("/dist/src/") ? "../../" : "../";
+    const url = new URL(`${root}build/${build}.wasm`, import.meta.url);
     m = readFile(url).then((bytes) => WebAssembly.compile(bytes));
     cache.set(build, m);
   }

@@ -26,10 +26,12 @@ import {
   countBits, spanNext, listCursor, setListCursor, setBit, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
-import { sweepSpan, finishSweep, unsweptSpans, noteAllocated, heapAlloc } from "./sweep";
-import { overTrigger, addHeapLive } from "./pacer";
-import { gcCycle, allocBlack } from "./gc";
-import { NUM_CLASSES } from "../src/abi";
+import { sweepSpan, finishSweep, sweepProportionally, unsweptSpans, noteAllocated, heapAlloc } from "./sweep";
+import { overTrigger, addHeapLive, heapLive } from "./pacer";
+import { gcTrigger, gcCollect, safePoint } from "./gc";
+import { allocBlack } from "./state";
+import { markNew } from "./mark";
+import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META } from "../src/abi";
 
 // @ts-ignore: decorator
 @inline const C_BASE: usize = 0;
@@ -77,7 +79,7 @@ export function initCaches(): void {
   let s = load<u32>(k, C_SPAN);
   let w = allocBits(s) + ((<usize>idx >> 6) << 3);
   store<u64>(w, load<u64>(w) | (<u64>1 << (idx & 63)));
-  if (allocBlack) setBit(markBits(s), idx);
+  if (allocBlack) markNew(s, idx);
   return <usize>load<u32>(k, C_BASE) + <usize>idx * <usize>load<u32>(k, C_ELEM);
 }
 
@@ -172,25 +174,27 @@ function allocSlow(c: u32): usize {
     let p = allocFast(c);
     if (p != 0) return p;
   }
-  if (overTrigger()) gcCycle(false);
+  if (overTrigger()) gcTrigger();
+  sweepProportionally(heapLive);
   let p = refillAndAlloc(c);
   if (p != 0) return p;
-  gcCycle(true);
+  gcCollect();
   return refillAndAlloc(c);
 }
 
 /** A large object of `bytes` in a span of its own; 0 when memory is exhausted. */
 function allocLarge(bytes: u32): usize {
   let pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-  if (overTrigger()) gcCycle(false);
+  if (overTrigger()) gcTrigger();
+  sweepProportionally(heapLive);
   let s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
   if (s == NONE) {
-    gcCycle(true);
+    gcCollect();
     s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
     if (s == NONE) return 0;
   }
   setBit(allocBits(s), 0);
-  if (allocBlack) setBit(markBits(s), 0);
+  if (allocBlack) markNew(s, 0);
   setSpanAllocCount(s, 1);
   let size = <u64>pages * PAGE_SIZE;
   objectsAllocated++;
@@ -214,4 +218,28 @@ function allocLarge(bytes: u32): usize {
 /** The peak of heapAlloc, including what caches hold right now. */
 export function notePeak(): void {
   if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+}
+
+/**
+ * Allocates an object of `bytes` (header included) with `nptr` pointer slots
+ * for allocation site `site`: header written, payload zeroed (slots are reused
+ * without clearing at sweep). Then a safe point, where the collector may do
+ * mark work: the new object is already black if a mark is running. 0 means
+ * out of memory.
+ */
+export function allocObject(site: u32, nptr: u32, bytes: u32): usize {
+  let p = allocBytes(bytes);
+  if (p == 0) return 0;
+  store<u32>(p, bytes - HEADER_BYTES, HDR_SIZE);
+  store<u32>(p, nptr | (site << SITE_SHIFT), HDR_META);
+  let a = p + HEADER_BYTES;
+  let end = p + bytes;
+  if (bytes <= 64) {
+    // Slots are multiples of 16 bytes, so 8-byte strides never pass the slot.
+    while (a < end) { store<u64>(a, 0); a += 8; }
+  } else {
+    memory.fill(a, 0, end - a);
+  }
+  if (allocBlack) safePoint(1 + (<u64>bytes >> 2), bytes);
+  return p;
 }

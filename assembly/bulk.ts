@@ -4,21 +4,14 @@
 // on a goroutine's stack the whole time, exactly as a host mutator must, so
 // a collection in the middle of a build is safe.
 
-import { HEADER_BYTES, SITE_SHIFT, OK } from "../src/abi";
-import { allocBytes } from "./alloc";
+import { HEADER_BYTES, OK } from "../src/abi";
+import { allocObject } from "./alloc";
 import { writePointer } from "./barrier";
 import { pushValue, topAddress, dropValues } from "./roots";
 
 /** A zeroed object with `nptr` pointer slots and `scalar` bytes; 0 on out of memory. */
 function newNode(site: u32, nptr: u32, scalar: u32): usize {
-  let bytes = HEADER_BYTES + (nptr << 2) + scalar;
-  let p = allocBytes(bytes);
-  if (p == 0) return 0;
-  store<u32>(p, bytes - HEADER_BYTES);
-  store<u32>(p, nptr | (site << SITE_SHIFT), 4);
-  let end = p + bytes;
-  for (let a = p + HEADER_BYTES; a < end; a += 8) store<u64>(a, 0);
-  return p;
+  return allocObject(site, nptr, HEADER_BYTES + (nptr << 2) + scalar);
 }
 
 /**

@@ -11,15 +11,17 @@
 // their checks to a few loads; reading fields needs no call at all (the host
 // reads memory through a typed-array view, since reads take no barrier).
 
-import { layOut, initialized, statsBase, verifyBlockBase, profileBase, arenaBase, maxPages, PAGE_SIZE, NONE } from "./layout";
+import { layOut, initialized, statsBase, verifyBlockBase, profileBase, cycleBase, arenaBase, maxPages, PAGE_SIZE, NONE } from "./layout";
 import { initSizeClasses, sizeToClass, classSize } from "./sizeclasses";
 import { initClassLists, spanOf, slotIndex, spanElemSize, spanClass, spanState, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed, SPAN_LARGE } from "./spans";
 import { mappedPages, freePageCount, pagesReused } from "./pages";
-import { initCaches, allocBytes, flushAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
+import { initCaches, allocObject, flushAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
 import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
 import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
-import { gcCycle, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
-import { setGogc as pacerSetGogc, gogc, heapGoal } from "./pacer";
+import { gcCollect, safePoint, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
+import { setGogcValue, setMemoryLimit, setBgPercent, updateGoal, gogc, heapGoal, heapTrigger, heapLive } from "./pacer";
+import { setStrategy, strategy, phase, PHASE_MARK } from "./state";
+import { barrierCalls, barrierShaded } from "./barrier";
 import { verifyHeap, classify, heldLive } from "./verify";
 import {
   resolve, gError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, popValue,
@@ -72,9 +74,37 @@ export function init(maxHeapPages: u32, globals: u32, goroutines: u32, queueEntr
   return abi.OK;
 }
 
+/** Recomputes goal and trigger from the last mark after a pacer setting changed. */
+function repace(): void {
+  updateGoal(markedBytes, rootBytes(), 0, strategy != abi.STRATEGY_STW);
+}
+
 /** Sets GOGC; negative turns the collector's trigger off (GOGC=off). */
 export function setGogc(value: i32): void {
-  pacerSetGogc(value < 0 ? -1 : value, markedBytes, rootBytes());
+  setGogcValue(value < 0 ? -1 : value);
+  repace();
+}
+
+/** Sets the soft memory limit in bytes (GOMEMLIMIT semantics); 0 removes it. */
+export function setMemoryLimitBytes(bytes: f64): void {
+  setMemoryLimit(<u64>bytes);
+  repace();
+}
+
+/** Selects the barrier strategy (abi STRATEGY_*). Only between cycles. */
+export function setBarrier(s: i32): i32 {
+  if (s < abi.STRATEGY_STW || s > abi.STRATEGY_NONE) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
+  if (phase == PHASE_MARK) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
+  setStrategy(s);
+  repace();
+  return abi.OK;
+}
+
+/** Background mark share of mutator time, percent (1–99; Go: 25). */
+export function setBackgroundPercent(p: u32): i32 {
+  if (p < 1 || p > 99) return fail(abi.E_BAD_ARGUMENT, 0, p);
+  setBgPercent(p);
+  return abi.OK;
 }
 
 /** Makes every cycle run the verifier at mark termination. */
@@ -94,19 +124,8 @@ function objectBytes(site: u32, nptr: u32, scalarBytes: u32): u32 {
 /** Allocates and initialises an object; 0 on out of memory (error recorded). */
 // @ts-ignore: decorator
 @inline function newObject(site: u32, nptr: u32, bytes: u32): usize {
-  let p = allocBytes(bytes);
-  if (p == 0) { fail(abi.E_OUT_OF_MEMORY, 0, bytes); return 0; }
-  store<u32>(p, bytes - abi.HEADER_BYTES, abi.HDR_SIZE);
-  store<u32>(p, nptr | (site << abi.SITE_SHIFT), abi.HDR_META);
-  // Slots are reused without clearing at sweep: zero the payload now.
-  let a = p + abi.HEADER_BYTES;
-  let end = p + bytes;
-  if (bytes <= 64) {
-    // Slots are multiples of 16 bytes, so 8-byte strides never pass the slot.
-    while (a < end) { store<u64>(a, 0); a += 8; }
-  } else {
-    memory.fill(a, 0, end - a);
-  }
+  let p = allocObject(site, nptr, bytes);
+  if (p == 0) fail(abi.E_OUT_OF_MEMORY, 0, bytes);
   return p;
 }
 
@@ -127,8 +146,8 @@ export function allocWith(site: u32, nptr: u32, scalarBytes: u32, f0: usize, f1:
   let p = newObject(site, nptr, bytes);
   setPins(0, 0);
   if (p == 0) return 0;
-  store<u32>(p + abi.HEADER_BYTES, <u32>f0);
-  store<u32>(p + abi.HEADER_BYTES + 4, <u32>f1);
+  writePointer(p + abi.HEADER_BYTES, f0);
+  writePointer(p + abi.HEADER_BYTES + 4, f1);
   return p;
 }
 
@@ -153,7 +172,9 @@ export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: 
   if (p == 0) return 0;
   if (npop > 0) {
     let src = topAddress(d, npop - 1);
-    memory.copy(p + abi.HEADER_BYTES, src, <usize>npop << 2);
+    for (let i: u32 = 0; i < npop; i++) {
+      writePointer(p + abi.HEADER_BYTES + (<usize>i << 2), <usize>load<u32>(src + (<usize>i << 2)));
+    }
     dropValues(d, npop);
   }
   pushValue(d, p);
@@ -332,8 +353,18 @@ export function checkHandle(p: usize): i32 {
 
 // ── Collection, verification, statistics ───────────────────────────────────
 
-/** Runs a full stop-the-world cycle now (runtime.GC()). */
-export function collect(): void { gcCycle(true); }
+/** A complete collection now (runtime.GC()): any mark in progress finishes, then a full cycle runs. */
+export function collect(): void { gcCollect(); }
+
+/** A safe point without allocation: goroutine g ran for `units` of mutator time. */
+export function yieldAt(g: u32, units: u32): i32 {
+  if (g != 0 && resolve(g) == 0) return fail(gError, 0, g);
+  safePoint(<u64>units, 0);
+  return abi.OK;
+}
+
+/** True while a mark is in progress. */
+export function marking(): bool { return phase == PHASE_MARK; }
 
 /** Sweeps every span now. */
 export function sweepAll(): void { finishSweep(); }
@@ -341,12 +372,13 @@ export function sweepAll(): void { finishSweep(); }
 /** Runs the verifier; returns lost objects. Results in the verify block. */
 export function verify(mode: i32): u32 {
   flushAllCaches();
-  return verifyHeap(mode);
+  return verifyHeap(mode, false);
 }
 
 export function statsAddress(): usize { return statsBase; }
 export function verifyAddress(): usize { return verifyBlockBase; }
 export function profileAddress(): usize { return profileBase; }
+export function cycleAddress(): usize { return cycleBase; }
 export function heapBase(): usize { return arenaBase; }
 export function heapEnd(): usize { return arenaBase + (<usize>mappedPages << 13); }
 
@@ -366,7 +398,7 @@ export function snapshotStats(): void {
   put(abi.S_BYTES_ALLOCATED, <f64>bytesAllocated);
   put(abi.S_OBJECTS_FREED, <f64>objectsFreed);
   put(abi.S_BYTES_FREED, <f64>bytesFreed);
-  put(abi.S_HEAP_GOAL, gogc < 0 ? -1 : <f64>heapGoal);
+  put(abi.S_HEAP_GOAL, heapGoal == u64.MAX_VALUE ? -1 : <f64>heapGoal);
   put(abi.S_STACK_BYTES, <f64>stackBytes);
   put(abi.S_GLOBALS_BYTES, <f64>(rootBytes() - stackBytes));
   put(abi.S_SPANS_IN_USE, <f64>spansInUse);
@@ -382,6 +414,8 @@ export function snapshotStats(): void {
   put(abi.S_SPANS_FREED, <f64>spansFreed);
   put(abi.S_PAGES_REUSED, <f64>pagesReused);
   put(abi.S_LOST_AT_MARK, <f64>lostAtMark);
+  put(abi.S_HEAP_TRIGGER, heapTrigger == u64.MAX_VALUE ? -1 : <f64>heapTrigger);
+  put(abi.S_HEAP_LIVE, <f64>heapLive);
 }
 
 /** Fills the profile block: objects and bytes held live, per size class and per site. */

@@ -11,9 +11,9 @@
 //  │ mark bits    64 B/pg │ the colour: set = grey or black
 //  │ verify bits  64 B/pg │ the verifier's own reachability bitmap
 //  │ free pages   1 b/pg  │ the page heap (pages.ts)
-//  │ alloc caches, class lists, stats, verify, profile blocks          │
+//  │ alloc caches, class lists, stats, verify, profile, cycle blocks   │
 //  │ globals      4 B each│ root array
-//  │ goroutines   32 B/g  │ descriptors; stacks themselves live in the arena
+//  │ goroutines   48 B/g  │ descriptors; stacks themselves live in the arena
 //  │ grey queue   4 B each│ mark work (mark.ts), then the verifier's queue
 //  ├──────────────────────┤ arenaBase (64 KiB aligned)
 //  │ arena: pages of 8 KiB│ spans of objects, large objects, goroutine stacks
@@ -22,7 +22,7 @@
 // Side tables are indexed by page, never stored in objects, so an object's
 // colour costs no header bits and a sweep touches only bitmaps.
 
-import { NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS } from "../src/abi";
+import { NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS, CYCLE_SLOTS } from "../src/abi";
 
 // @ts-ignore: decorator
 @inline export const PAGE_SHIFT: u32 = 13;
@@ -37,7 +37,7 @@ import { NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS } from "../src/ab
 // @ts-ignore: decorator
 @inline export const CLASS_LIST_BYTES: u32 = 16;
 // @ts-ignore: decorator
-@inline export const G_BYTES: u32 = 32;
+@inline export const G_BYTES: u32 = 48;
 // @ts-ignore: decorator
 @inline export const WASM_PAGE: u32 = 65536;
 // @ts-ignore: decorator
@@ -55,6 +55,7 @@ export let classListBase: usize = 0;
 export let statsBase: usize = 0;
 export let verifyBlockBase: usize = 0;
 export let profileBase: usize = 0;
+export let cycleBase: usize = 0;
 export let globalsBase: usize = 0;
 export let globalsCount: u32 = 0;
 export let goroutineBase: usize = 0;
@@ -79,7 +80,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   // u64 arithmetic: a careless max-heap must fail cleanly, not wrap around.
   let need: u64 = <u64>c + <u64>pages * (4 + SPAN_BYTES + 3 * BITMAP_BYTES_PER_PAGE) + (<u64>pages >> 3)
     + <u64>globals * 4 + <u64>goroutines * G_BYTES + <u64>queueEntries * 8 + 2 * <u64>WASM_PAGE
-    + <u64>NUM_CLASSES * (CACHE_BYTES + CLASS_LIST_BYTES) + 8 * <u64>(STATS_SLOTS + VERIFY_SLOTS + PROFILE_SLOTS)
+    + <u64>NUM_CLASSES * (CACHE_BYTES + CLASS_LIST_BYTES) + 8 * <u64>(STATS_SLOTS + VERIFY_SLOTS + PROFILE_SLOTS + CYCLE_SLOTS)
     + <u64>pages * PAGE_SIZE;
   if (need > 0xffff0000) return false;
 
@@ -95,6 +96,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   statsBase = c;          c = region(c, STATS_SLOTS * 8);
   verifyBlockBase = c;    c = region(c, VERIFY_SLOTS * 8);
   profileBase = c;        c = region(c, PROFILE_SLOTS * 8);
+  cycleBase = c;          c = region(c, CYCLE_SLOTS * 8);
   globalsBase = c;        c = region(c, <usize>globals * 4);
   globalsCount = globals;
   goroutineBase = c;      c = region(c, <usize>goroutines * G_BYTES);

@@ -37,13 +37,13 @@ export function resetMarkCounters(): void {
   overflowed = false;
 }
 
-/** Greys `p`: marks it and queues it for scanning, unless nil or already marked. */
+/** Greys `p`: marks it and queues it for scanning, unless nil or already marked. True if it was white. */
 // @ts-ignore: decorator
-@inline export function shade(p: usize): void {
-  if (p == 0) return;
+@inline export function shade(p: usize): bool {
+  if (p == 0) return false;
   let s = spanOf(p);
   if (!ASC_NO_ASSERT) assert(s != NONE, "shade: pointer outside every span");
-  if (!setBit(markBits(s), slotIndex(s, p))) return;
+  if (!setBit(markBits(s), slotIndex(s, p))) return false;
   markedObjects++;
   markedBytes += spanElemSize(s);
   if (queueTop < queueCap) {
@@ -52,6 +52,14 @@ export function resetMarkCounters(): void {
   } else {
     overflowed = true;
   }
+  return true;
+}
+
+/** Marks `p` black on allocation: counted as marked, never queued (it has no pointers yet). */
+export function markNew(s: u32, i: u32): void {
+  setBit(markBits(s), i);
+  markedObjects++;
+  markedBytes += spanElemSize(s);
 }
 
 /** Shades the pointer stored at `slot` (a root or field word). */
@@ -59,9 +67,9 @@ export function shadeSlot(slot: usize): void {
   shade(<usize>load<u32>(slot));
 }
 
-/** Blackens `p`: shades every pointer slot. */
+/** Blackens `p`: shades every pointer slot. Returns the words of work: header + slots. */
 // @ts-ignore: decorator
-@inline function scanObject(p: usize): void {
+@inline function scanObject(p: usize): u32 {
   let n = load<u32>(p, 4) & NPTR_MASK;
   let slot = p + HEADER_BYTES;
   let end = slot + (<usize>n << 2);
@@ -71,27 +79,34 @@ export function shadeSlot(slot: usize): void {
   }
   wordsScanned += n + 2;
   objectsScanned++;
+  return n + 2;
 }
 
-/** Scans grey objects until the queue is empty or `budget` objects were scanned; returns objects scanned. */
+/**
+ * Scans grey objects until none is left or `budget` words of work are done;
+ * returns the words done. Recovers from queue overflow when the queue empties.
+ */
 export function drain(budget: u64): u64 {
   let done: u64 = 0;
-  while (queueTop > 0 && done < budget) {
+  while (done < budget) {
+    if (queueTop == 0) {
+      if (!overflowed) break;
+      let before = wordsScanned;
+      overflowed = false;
+      queueOverflows++;
+      rescanMarked();
+      done += wordsScanned - before;
+      continue;
+    }
     queueTop--;
-    scanObject(<usize>load<u32>(queueBase + (<usize>queueTop << 2)));
-    done++;
+    done += scanObject(<usize>load<u32>(queueBase + (<usize>queueTop << 2)));
   }
   return done;
 }
 
-/** Drains completely, recovering from queue overflow; afterwards there are no grey objects. */
-export function drainAll(): void {
-  drain(u64.MAX_VALUE);
-  while (overflowed) {
-    overflowed = false;
-    queueOverflows++;
-    rescanMarked();
-  }
+/** Drains completely, recovering from queue overflow; afterwards there are no grey objects. Returns words done. */
+export function drainAll(): u64 {
+  return drain(u64.MAX_VALUE);
 }
 
 /** Overflow recovery: rescans every marked object of every span, draining as it goes. */
@@ -105,9 +120,17 @@ function rescanMarked(): void {
       for (let i: u32 = 0; i < n; i++) {
         if (!testBit(bits, i)) continue;
         scanObject(base + <usize>i * elem);
-        drain(u64.MAX_VALUE);
+        drainQueueOnly();
       }
     }
+  }
+}
+
+/** Drains the queue without overflow recovery (recovery's own inner loop). */
+function drainQueueOnly(): void {
+  while (queueTop > 0) {
+    queueTop--;
+    scanObject(<usize>load<u32>(queueBase + (<usize>queueTop << 2)));
   }
 }
 

@@ -1,39 +1,72 @@
-// The pacer decides when the next cycle starts.
+// The pacer decides when the next cycle starts (golang/go mgcpacer.go).
 //
-// Go 1.18+ (mgcpacer.go): heap goal = live heap after the last mark ×
-// (1 + GOGC/100) + stack and global root bytes, never below the 4 MiB heap
-// minimum. heapLive counts like Go's gcController.heapLive: it is reset to the
-// marked bytes at mark termination and grows by a span's free bytes when an
-// allocation cache takes that span, so the check happens on refill, off the
-// allocation fast path. With a stop-the-world collector the trigger is the
-// goal itself; concurrent strategies start earlier (see the trigger ratio).
+// Goal. Go 1.18+: heap goal = live heap after the last mark × (1 + GOGC/100)
+// + stack and global root bytes, never below the 4 MiB heap minimum. A memory
+// limit (GOMEMLIMIT) caps it: the goal may not exceed the limit less the
+// roots, so with GOGC=off and a limit the collector runs only as the heap
+// nears the limit. --max-heap is different: it is the hard wall where
+// allocation fails with out of memory.
+//
+// Trigger. A stop-the-world collector can start at the goal. A concurrent
+// mark needs runway: the mutator keeps allocating while the marker works.
+// With background marking at a share u of mutator time and the scheduler's
+// cost model (one unit of mutator time per 4 bytes allocated, one unit per
+// word scanned), background work alone finishes W words of scan work while
+// the mutator allocates 4·W·(1−u)/u bytes. The trigger is the goal minus that
+// runway, clamped, as Go clamps it, to between 70% and 95% of the way from
+// the marked heap to the goal; assists make up any shortfall.
+//
+// heapLive counts like Go's gcController.heapLive: it is reset to the marked
+// bytes at mark termination and grows by a span's free bytes when an
+// allocation cache takes that span, so the trigger is checked on refill, off
+// the allocation fast path.
 
 // @ts-ignore: decorator
 @inline const HEAP_MINIMUM: u64 = 4 << 20;
 // @ts-ignore: decorator
 @inline export const GOGC_OFF: i32 = -1;
+// @ts-ignore: decorator
+@inline const NO_LIMIT: u64 = u64.MAX_VALUE;
+// @ts-ignore: decorator
+@inline const MIN_RUNWAY: u64 = 256 << 10;
 
 export let gogc: i32 = 100;
+export let memoryLimit: u64 = NO_LIMIT;
 export let heapLive: u64 = 0;
 export let heapGoal: u64 = HEAP_MINIMUM;
 export let heapTrigger: u64 = HEAP_MINIMUM;
+/** Background mark share of mutator time, in percent (Go: 25). */
+export let bgPercent: u32 = 25;
 
-/** Sets GOGC (GOGC_OFF disables the trigger) and recomputes the goal from the last mark. */
-export function setGogc(value: i32, lastMarked: u64, rootBytes: u64): void {
-  gogc = value;
-  updateGoal(lastMarked, rootBytes);
-}
+export function setGogcValue(value: i32): void { gogc = value; }
+export function setMemoryLimit(bytes: u64): void { memoryLimit = bytes == 0 ? NO_LIMIT : bytes; }
+export function setBgPercent(p: u32): void { bgPercent = p; }
 
-/** Recomputes goal and trigger after a mark that found `marked` live bytes. */
-export function updateGoal(marked: u64, rootBytes: u64): void {
-  if (gogc == GOGC_OFF) {
-    heapGoal = u64.MAX_VALUE;
-    heapTrigger = u64.MAX_VALUE;
+/**
+ * Recomputes goal and trigger after a mark that found `marked` live bytes,
+ * with `rootBytes` of stacks and globals and `scanWords` of expected scan work.
+ */
+export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurrent: bool): void {
+  let goal = NO_LIMIT;
+  if (gogc != GOGC_OFF) goal = max<u64>(marked + marked * <u64>gogc / 100, HEAP_MINIMUM) + rootBytes;
+  if (memoryLimit != NO_LIMIT) goal = min<u64>(goal, memoryLimit > rootBytes ? memoryLimit - rootBytes : 0);
+  heapGoal = goal;
+  if (goal == NO_LIMIT) {
+    heapTrigger = NO_LIMIT;
     return;
   }
-  let goal = marked + marked * <u64>gogc / 100;
-  heapGoal = max<u64>(goal, HEAP_MINIMUM) + rootBytes;
-  heapTrigger = heapGoal;
+  // A goal at or below the live heap (a memory limit smaller than the live
+  // set) would start a cycle on every refill. Like Go's GC CPU limiter, keep
+  // the collector from taking all the time: the trigger stays MIN_RUNWAY above.
+  if (!concurrent) {
+    heapTrigger = max<u64>(goal, marked + MIN_RUNWAY);
+    return;
+  }
+  let distance = goal > marked + MIN_RUNWAY ? goal - marked : MIN_RUNWAY;
+  let runway = scanWords * 4 * <u64>(100 - bgPercent) / <u64>max<u32>(bgPercent, 1);
+  let lo = marked + distance * 70 / 100;
+  let hi = marked + distance * 95 / 100;
+  heapTrigger = max<u64>(lo, min<u64>(hi, goal > runway ? goal - runway : 0));
 }
 
 /** Counts `bytes` as allocated for the trigger. */
@@ -46,7 +79,7 @@ export function setHeapLive(bytes: u64): void {
   heapLive = bytes;
 }
 
-/** True when the heap has reached the trigger: time to collect. */
+/** True when the heap has reached the trigger: time to start a cycle. */
 // @ts-ignore: decorator
 @inline export function overTrigger(): bool {
   return heapLive >= heapTrigger;

@@ -12,16 +12,23 @@
 // arguments rooted while an allocation may collect. Stack writes take no
 // barrier (Go's rule); the marker scans stacks as roots.
 //
-//   goroutine descriptor (G_BYTES = 32)
-//   ├ +0 status  ├ +8  stack span   ├ +16 sp (words)  ├ +24 frames
-//   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free
+//   goroutine descriptor (G_BYTES = 48)
+//   ├ +0 status  ├ +8  stack span   ├ +16 sp (words)  ├ +24 frames      ├ +32 cycle its stack was scanned in
+//   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free   └ +36 cycle it ran in after that scan
+//
+// Scan state: a stack is black for cycle n once G_SCANNED == n; grey before.
+// Under dijkstra a black stack that runs again is dirty (G_DIRTY == n) and
+// must be rescanned at mark termination. A goroutine "runs" whenever the
+// embedder API acts on it (resolve), which is also how the current goroutine
+// — the one the hybrid barrier asks about — is tracked.
 //
 // A goroutine id is gen << 16 | index, so an id kept after exit is caught
 // when the slot is reused instead of silently naming another goroutine.
 
 import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_SIZE, NONE } from "./layout";
 import { newSpan, releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
-import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_EMPTY, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK } from "../src/abi";
+import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_EMPTY, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, STRATEGY_DIJKSTRA } from "../src/abi";
+import { phase, strategy, markCycle, setCurG, PHASE_MARK } from "./state";
 
 // @ts-ignore: decorator
 @inline const G_STATUS: usize = 0;
@@ -39,6 +46,10 @@ import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_E
 @inline const G_FRAMES: usize = 24;
 // @ts-ignore: decorator
 @inline const G_NEXT: usize = 28;
+// @ts-ignore: decorator
+@inline const G_SCANNED: usize = 32;
+// @ts-ignore: decorator
+@inline const G_DIRTY: usize = 36;
 // @ts-ignore: decorator
 @inline const STATUS_FREE: u32 = 0;
 // @ts-ignore: decorator
@@ -68,7 +79,34 @@ export function resolve(g: u32): usize {
   let d = gdesc(index);
   if (load<u32>(d, G_GEN) != (g >>> 16)) { gError = E_NO_GOROUTINE; return 0; }
   if (load<u32>(d, G_STATUS) != STATUS_LIVE) { gError = E_GOROUTINE_EXITED; return 0; }
+  setCurG(d);
+  // Dijkstra protects only heap writes: a scanned stack that runs may now hold a white pointer.
+  if (phase == PHASE_MARK && strategy == STRATEGY_DIJKSTRA && load<u32>(d, G_SCANNED) == markCycle) store<u32>(d, markCycle, G_DIRTY);
   return d;
+}
+
+/** True if goroutine `d`'s stack has been scanned in the current cycle (it is black). */
+// @ts-ignore: decorator
+@inline export function stackScanned(d: usize): bool { return load<u32>(d, G_SCANNED) == markCycle; }
+
+/** Records that `d`'s stack was scanned in the current cycle. */
+export function setStackScanned(d: usize): void { store<u32>(d, markCycle, G_SCANNED); }
+
+/** True if `d` ran after its stack was scanned in the current cycle. */
+export function stackDirty(d: usize): bool { return load<u32>(d, G_DIRTY) == markCycle && stackScanned(d); }
+
+/** Goroutine table slots ever used; ids index below this. */
+export function goroutineSlots(): u32 { return usedSlots; }
+
+/** Descriptor of live goroutine at table index `i`, or 0. */
+export function liveGoroutineAt(i: u32): usize {
+  let d = gdesc(i);
+  return load<u32>(d, G_STATUS) == STATUS_LIVE ? d : 0;
+}
+
+/** The id of goroutine descriptor `d`. */
+export function goroutineId(d: usize): u32 {
+  return (load<u32>(d, G_GEN) << 16) | <u32>((d - goroutineBase) / G_BYTES);
 }
 
 // @ts-ignore: decorator
@@ -100,6 +138,9 @@ export function spawn(): u32 {
   store<u32>(d, 1, G_SP);
   store<u32>(d, 0, G_FP);
   store<u32>(d, 1, G_FRAMES);
+  // Born during a mark, an empty stack is already black (nothing on it can be white).
+  store<u32>(d, phase == PHASE_MARK ? markCycle : 0, G_SCANNED);
+  store<u32>(d, 0, G_DIRTY);
   liveGoroutines++;
   stackBytes += INITIAL_STACK_PAGES * PAGE_SIZE;
   return (gen << 16) | index;
@@ -215,17 +256,21 @@ export function globalAddress(i: u32): usize {
  * live goroutine's stack words, skipping frame headers. Returns words visited.
  */
 export function forEachRoot(visit: (slot: usize) => void): u64 {
-  let words: u64 = 0;
-  for (let i: u32 = 0; i < globalsCount; i++) visit(globalsBase + (<usize>i << 2));
-  visit(PINS);
-  visit(PINS + 4);
-  words += globalsCount + 2;
+  let words = <u64>forEachGlobal(visit);
   for (let index: u32 = 0; index < usedSlots; index++) {
     let d = gdesc(index);
     if (load<u32>(d, G_STATUS) != STATUS_LIVE) continue;
     words += scanStack(d, visit);
   }
   return words;
+}
+
+/** Visits the global roots and the two pins; returns words visited. */
+export function forEachGlobal(visit: (slot: usize) => void): u32 {
+  for (let i: u32 = 0; i < globalsCount; i++) visit(globalsBase + (<usize>i << 2));
+  visit(PINS);
+  visit(PINS + 4);
+  return globalsCount + 2;
 }
 
 /** Visits the slot words of goroutine `d`'s stack, frame by frame; returns words visited. */

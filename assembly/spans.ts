@@ -61,6 +61,8 @@ import { classSize, classPages, LARGE_CLASS } from "./sizeclasses";
 /** Sweep generation: a span whose sweptEpoch differs is unswept (mark bits hold the truth). */
 export let epoch: u32 = 1;
 export let spansInUse: u32 = 0;
+/** Pages of spans that hold objects (not stacks): what a sweep phase must cover. */
+export let objectSpanPages: u64 = 0;
 export let spansFreed: u64 = 0;
 
 /** Advances the sweep generation: every span becomes unswept. Called at mark termination. */
@@ -205,7 +207,10 @@ export function newSpan(c: u32, state: u32, npages: u32): u32 {
   let bytes = <usize>npages * BITMAP_BYTES_PER_PAGE;
   memory.fill(allocBits(s), 0, bytes);
   memory.fill(markBits(s), 0, bytes);
-  if (state != SPAN_STACK) linkTail(state == SPAN_SMALL ? c : LARGE_CLASS, s);
+  if (state != SPAN_STACK) {
+    linkTail(state == SPAN_SMALL ? c : LARGE_CLASS, s);
+    objectSpanPages += npages;
+  }
   spansInUse++;
   return s;
 }
@@ -215,7 +220,10 @@ export function releaseSpan(s: u32): void {
   let d = spanDesc(s);
   let npages = load<u32>(d, SP_NPAGES);
   let state = load<u32>(d, SP_STATE);
-  if (state != SPAN_STACK) unlink(state == SPAN_SMALL ? load<u32>(d, SP_CLASS) : LARGE_CLASS, s);
+  if (state != SPAN_STACK) {
+    unlink(state == SPAN_SMALL ? load<u32>(d, SP_CLASS) : LARGE_CLASS, s);
+    objectSpanPages -= npages;
+  }
   store<u32>(d, SPAN_FREE, SP_STATE);
   memory.fill(pageSpanBase + (<usize>s << 2), 0xff, <usize>npages << 2);
   freePages(s, npages);

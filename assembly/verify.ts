@@ -16,7 +16,10 @@
 //     or the start of an object the collector holds live.
 //
 // Results land in the verify block (src/abi.ts V_*), with the first few
-// offending addresses as samples.
+// offending addresses as samples. At mark termination the collector may ask
+// for a rescue: each lost object is shaded as it is found, so the `none`
+// strategy reports what it lost instead of freeing live objects silently and
+// leaving the mutator with dangling pointers.
 
 import { verifyBlockBase, verifyBitsBase, verifyQueueBase, queueCap, NONE, BITMAP_BYTES_PER_PAGE } from "./layout";
 import { mappedPages } from "./pages";
@@ -25,6 +28,7 @@ import {
   isSwept, testBit, setBit, listHead, spanNext, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { forEachRoot } from "./roots";
+import { shade, drainAll } from "./mark";
 import {
   HEADER_BYTES, NPTR_MASK, SITE_SHIFT, MAX_SITES, NUM_CLASSES, OK, E_NOT_IN_HEAP, E_MISALIGNED, E_FREED, E_NOT_OBJECT,
   V_REACHABLE_OBJECTS, V_REACHABLE_BYTES, V_LOST_OBJECTS, V_INTEGRITY_ERRORS, V_LIVE_OBJECTS, V_LIVE_BYTES,
@@ -32,6 +36,7 @@ import {
 } from "../src/abi";
 
 let mode: i32 = 0;
+let rescue: bool = false;
 let top: u32 = 0;
 let overflowed: bool = false;
 
@@ -92,6 +97,7 @@ function reach(slotAddr: usize): void {
   if (code == E_FREED) {
     bump(V_LOST_OBJECTS, 1);
     sample(p, I_LOST);
+    if (rescue) shade(p);
     // A lost object whose bytes are intact (allocated, merely unmarked) is
     // still traversed, so everything lost behind it is counted too.
     if (!testBit(allocBits(s), i)) return;
@@ -166,9 +172,14 @@ function checkIntegrity(): void {
   }
 }
 
-/** Runs both checks in mode `m`; fills the verify block and returns the number of lost objects. */
-export function verifyHeap(m: i32): u32 {
+/**
+ * Runs both checks in mode `m`; fills the verify block and returns the
+ * number of lost objects. With `rescueLost`, lost objects are shaded (the
+ * caller drains the grey queue afterwards).
+ */
+export function verifyHeap(m: i32, rescueLost: bool): u32 {
   mode = m;
+  rescue = rescueLost;
   memory.fill(verifyBlockBase, 0, VERIFY_SLOTS * 8);
   memory.fill(verifyBitsBase, 0, <usize>mappedPages * BITMAP_BYTES_PER_PAGE);
   top = 0;
@@ -179,6 +190,15 @@ export function verifyHeap(m: i32): u32 {
     overflowed = false;
     retraverse();
   }
+  let lost = <u32>load<f64>(slot(V_LOST_OBJECTS));
+  if (rescue && lost > 0) drainAll();
   checkIntegrity();
-  return <u32>load<f64>(slot(V_LOST_OBJECTS));
+  return lost;
+}
+
+/** Objects held live but not reachable in the last verification: floating garbage. */
+export function verifiedFloating(): f64 {
+  // Rescued objects count as live; unrescued lost ones as reachable but not live.
+  let reachedLive = load<f64>(slot(V_REACHABLE_OBJECTS)) - (rescue ? 0 : load<f64>(slot(V_LOST_OBJECTS)));
+  return load<f64>(slot(V_LIVE_OBJECTS)) - reachedLive;
 }

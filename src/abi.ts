@@ -78,6 +78,8 @@ export const S_GOGC = 23; // -1 means off
 export const S_SPANS_FREED = 24; // cumulative: empty spans returned to the page heap
 export const S_PAGES_REUSED = 25; // cumulative: page allocations served from freed pages
 export const S_LOST_AT_MARK = 26; // cumulative: lost objects found by verify-at-mark
+export const S_HEAP_TRIGGER = 27; // -1 when no trigger (GOGC=off, no limit)
+export const S_HEAP_LIVE = 28; // the pacer's heapLive
 export const STATS_SLOTS = 32;
 
 // ── Verify block: f64 slots filled by verify() ─────────────────────────────
@@ -111,6 +113,56 @@ export const PROFILE_CLASS_BASE = 0;
 export const PROFILE_SITE_BASE = 2 * 66;
 export const PROFILE_SLOTS = 2 * 66 + 2 * 4096;
 
-// ── GC events reported through the `gcEvent` import ────────────────────────
 
-export const EV_PAUSE = 1; // one stop-the-world pause: a = words scanned, b = objects marked, c = bytes marked
+// ── Barrier strategies (DESIGN.md §5) ──────────────────────────────────────
+
+export const STRATEGY_STW = 0;
+export const STRATEGY_DIJKSTRA = 1;
+export const STRATEGY_YUASA = 2;
+export const STRATEGY_HYBRID = 3;
+export const STRATEGY_NONE = 4;
+
+// ── GC events reported through the `gcEvent` import ────────────────────────
+//   gcEvent(kind, cycle, t0, t1, a, b, c): a = words of work, b = stacks
+//   scanned (for EV_PAUSE_STACK: the goroutine id), c = objects scanned.
+
+export const EV_PAUSE_SWEEP_TERM = 1; // STW: sweep termination (+ stack scans for yuasa)
+export const EV_PAUSE_MARK_TERM = 2; // STW: mark termination (+ dirty-stack rescans for dijkstra)
+export const EV_PAUSE_STACK = 3; // one goroutine stopped while its stack is scanned
+export const EV_PAUSE_FULL = 4; // STW: a whole stop-the-world cycle in one pause
+export const EV_MARK_SLICE = 5; // background mark work at a safe point (not a pause)
+export const EV_ASSIST = 6; // mark assist charged to an allocation (not a pause)
+export const EV_CYCLE = 7; // a cycle ended: the cycle block holds its record
+
+// ── Cycle block: f64 slots describing the cycle that just ended ────────────
+
+export const C_CYCLE = 0;
+export const C_FORCED = 1;
+export const C_START_NS = 2;
+export const C_SWEEP_TERM_NS = 3; // wall time of the first pause (0 for stw: see C_MARK_TERM_NS)
+export const C_MARK_NS = 4; // wall time from the end of the first pause to mark termination
+export const C_MARK_TERM_NS = 5; // wall time of the last pause (stw: the whole pause)
+export const C_HEAP_START = 6; // heapLive when the cycle started
+export const C_HEAP_END = 7; // heapLive at mark termination
+export const C_HEAP_MARKED = 8; // live bytes marked
+export const C_HEAP_GOAL = 9; // the goal this cycle aimed at
+export const C_NEXT_GOAL = 10; // the goal set for the next cycle
+export const C_STACK_BYTES = 11;
+export const C_GLOBALS_BYTES = 12;
+export const C_ASSIST_WORDS = 13;
+export const C_BG_WORDS = 14;
+export const C_ASSIST_NS = 15;
+export const C_BG_NS = 16;
+export const C_BARRIER_CALLS = 17;
+export const C_BARRIER_SHADED = 18;
+export const C_STACKS_SCANNED = 19;
+export const C_RESCAN_WORDS = 20; // dijkstra: stack words rescanned at mark termination
+export const C_LOST = 21; // objects the verifier found reachable but unmarked
+export const C_FLOATING = 22; // marked but unreachable at mark termination (verified cycles only; else -1)
+export const C_SWEEP_TERM_WORDS = 23; // deterministic work of the first pause
+export const C_MARK_TERM_WORDS = 24; // deterministic work of the last pause
+export const C_MARKED_OBJECTS = 25;
+export const C_TRIGGER = 26; // the heap trigger that started this cycle
+export const C_SPANS_SWEPT_STW = 27; // spans left for sweep termination to sweep
+export const C_END_NS = 28;
+export const CYCLE_SLOTS = 32;

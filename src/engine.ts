@@ -17,8 +17,18 @@ import { instantiate } from "@assemblyscript/loader";
 import * as abi from "./abi.js";
 import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from "./errors.js";
 
+/** The five write-barrier strategies (DESIGN.md §5). */
+export const BARRIERS = ["stw", "dijkstra", "yuasa", "hybrid", "none"] as const;
+export type Barrier = (typeof BARRIERS)[number];
+
 /** How an engine is configured. Sizes in bytes. */
 export interface EngineOptions {
+  /** Collector strategy: stop-the-world, or a concurrent mark with this barrier. Default "stw". */
+  barrier?: Barrier;
+  /** Soft memory limit (GOMEMLIMIT): the heap goal never exceeds it. 0 = none (default). */
+  memoryLimit?: number;
+  /** Background mark share of mutator time, percent. Default 25 (Go's dedicated workers). */
+  backgroundPercent?: number;
   /** Hard limit on the arena (objects + stacks); allocation beyond it is out of memory. Default 1 GiB. */
   maxHeap?: number;
   /** GOGC: heap growth percentage that triggers a cycle; "off" disables. Default 100. */
@@ -33,15 +43,66 @@ export interface EngineOptions {
   verifyEachCycle?: boolean;
 }
 
-/** One stop-the-world pause, as the core reported it. */
+export type PauseKind = "sweep-termination" | "mark-termination" | "stack-scan" | "stw-cycle";
+export type SliceKind = "background" | "assist";
+
+/** One pause, as the core reported it: global (the world stopped) or one goroutine's stack scan. */
 export interface Pause {
+  kind: PauseKind;
   cycle: number;
   startNs: number;
   endNs: number;
-  /** Deterministic work: root and object words scanned. */
+  /** Deterministic work: root and object words scanned inside the pause. */
   words: number;
+  /** Stacks scanned inside the pause (global pauses). */
+  stacks: number;
+  /** Objects scanned inside the pause. */
   objects: number;
-  bytes: number;
+  /** For stack-scan pauses: the goroutine stopped. */
+  goroutine?: number;
+}
+
+/** A slice of concurrent mark work done at a safe point (not a pause: the world runs). */
+export interface MarkSlice {
+  kind: SliceKind;
+  cycle: number;
+  startNs: number;
+  endNs: number;
+  words: number;
+}
+
+/** Everything one GC cycle did (the core's cycle block, see src/abi.ts C_*). */
+export interface CycleRecord {
+  cycle: number;
+  forced: boolean;
+  startNs: number;
+  endNs: number;
+  sweepTermNs: number;
+  markNs: number;
+  markTermNs: number;
+  heapStartBytes: number;
+  heapEndBytes: number;
+  heapMarkedBytes: number;
+  markedObjects: number;
+  heapGoalBytes: number;
+  nextGoalBytes: number;
+  triggerBytes: number;
+  stackBytes: number;
+  globalsBytes: number;
+  assistWords: number;
+  backgroundWords: number;
+  assistNs: number;
+  backgroundNs: number;
+  barrierCalls: number;
+  barrierShaded: number;
+  stacksScanned: number;
+  rescanWords: number;
+  lostObjects: number;
+  /** Objects marked but unreachable at mark termination; -1 when the cycle was not verified. */
+  floatingObjects: number;
+  sweepTermWords: number;
+  markTermWords: number;
+  spansSweptInPause: number;
 }
 
 export interface HeapStats {
@@ -71,6 +132,8 @@ export interface HeapStats {
   goroutines: number;
   unsweptSpans: number;
   lostAtMark: number;
+  heapTriggerBytes: number;
+  heapLiveBytes: number;
 }
 
 export interface VerifyReport {
@@ -102,6 +165,12 @@ interface Core {
   allocPush(g: number, site: number, nptr: number, scalar: number, npop: number): number;
   allocList(g: number, site: number, n: number): number;
   allocTree(g: number, site: number, depth: number): number;
+  setBarrier(s: number): number;
+  setMemoryLimitBytes(bytes: number): void;
+  setBackgroundPercent(p: number): number;
+  yieldAt(g: number, units: number): number;
+  marking(): number;
+  cycleAddress(): number;
   spawn(): number;
   exit(g: number): number;
   pushFrame(g: number, slots: number): number;
@@ -139,16 +208,39 @@ interface Core {
   lastErrorArg(): number;
 }
 
-const DEFAULTS = { maxHeap: 1 << 30, gogc: 100 as number | "off", globals: 1024, maxGoroutines: 65536, markQueue: 1 << 20, verifyEachCycle: false };
+const DEFAULTS = {
+  barrier: "stw" as Barrier,
+  maxHeap: 1 << 30,
+  gogc: 100 as number | "off",
+  memoryLimit: 0,
+  backgroundPercent: 25,
+  globals: 1024,
+  maxGoroutines: 65536,
+  markQueue: 1 << 20,
+  verifyEachCycle: false,
+};
+
+const PAUSE_KINDS: Record<number, PauseKind> = {
+  [abi.EV_PAUSE_SWEEP_TERM]: "sweep-termination",
+  [abi.EV_PAUSE_MARK_TERM]: "mark-termination",
+  [abi.EV_PAUSE_STACK]: "stack-scan",
+  [abi.EV_PAUSE_FULL]: "stw-cycle",
+};
 
 /** Largest heap a wasm32 memory can hold next to its side tables. */
 export const MAX_HEAP_LIMIT = 3 * 2 ** 30;
 
 export class Engine {
-  /** Every stop-the-world pause so far, in order. */
+  /** Every global stop-the-world pause so far, in order. */
   readonly pauses: Pause[] = [];
-  /** Called on every pause as it happens (e.g. for gctrace lines). */
-  onPause: ((p: Pause) => void) | null = null;
+  /** Every per-goroutine stack-scan pause so far, in order (reported apart from global pauses). */
+  readonly stackPauses: Pause[] = [];
+  /** Every slice of concurrent mark work (background and assists), in order. */
+  readonly slices: MarkSlice[] = [];
+  /** Every completed cycle, in order. */
+  readonly cycles: CycleRecord[] = [];
+  /** Called as each cycle completes (e.g. for gctrace lines). */
+  onCycle: ((c: CycleRecord) => void) | null = null;
   readonly options: Required<EngineOptions>;
   private core!: Core;
   private u32 = new Uint32Array(0);
@@ -159,9 +251,18 @@ export class Engine {
 
   private constructor(options: EngineOptions) {
     this.options = { ...DEFAULTS, ...options } as Required<EngineOptions>;
-    const { maxHeap } = this.options;
+    const { maxHeap, barrier, memoryLimit, backgroundPercent } = this.options;
     if (!Number.isFinite(maxHeap) || maxHeap < 1 << 20 || maxHeap > MAX_HEAP_LIMIT) {
       throw new TricolorError(`maxHeap must be between 1 MiB and 3 GiB, got ${maxHeap}`, abi.E_BAD_ARGUMENT);
+    }
+    if (!BARRIERS.includes(barrier)) {
+      throw new TricolorError(`barrier must be one of ${BARRIERS.join(", ")}, got ${String(barrier)}`, abi.E_BAD_ARGUMENT);
+    }
+    if (!Number.isFinite(memoryLimit) || memoryLimit < 0) {
+      throw new TricolorError(`memoryLimit must be a size in bytes (0 for none), got ${memoryLimit}`, abi.E_BAD_ARGUMENT);
+    }
+    if (!Number.isInteger(backgroundPercent) || backgroundPercent < 1 || backgroundPercent > 99) {
+      throw new TricolorError(`backgroundPercent must be an integer from 1 to 99, got ${backgroundPercent}`, abi.E_BAD_ARGUMENT);
     }
   }
 
@@ -193,6 +294,9 @@ export class Engine {
       throw new TricolorError(`cannot lay out a heap of ${o.maxHeap} bytes with ${o.globals} globals, ${o.maxGoroutines} goroutines and a ${o.markQueue}-entry queue`, core.lastErrorCode());
     }
     this.refreshViews();
+    core.setBarrier(BARRIERS.indexOf(o.barrier));
+    core.setBackgroundPercent(o.backgroundPercent);
+    core.setMemoryLimitBytes(o.memoryLimit);
     this.setGogc(o.gogc);
     core.setVerifyEachCycle(o.verifyEachCycle ? 1 : 0);
   }
@@ -205,10 +309,59 @@ export class Engine {
   }
 
   private recordEvent(kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number): void {
-    if (kind !== abi.EV_PAUSE) return;
-    const p: Pause = { cycle, startNs: t0, endNs: t1, words: a, objects: b, bytes: c };
-    this.pauses.push(p);
-    this.onPause?.(p);
+    switch (kind) {
+      case abi.EV_PAUSE_STACK:
+        this.stackPauses.push({ kind: "stack-scan", cycle, startNs: t0, endNs: t1, words: a, stacks: 1, objects: c, goroutine: b });
+        return;
+      case abi.EV_MARK_SLICE:
+      case abi.EV_ASSIST:
+        this.slices.push({ kind: kind === abi.EV_ASSIST ? "assist" : "background", cycle, startNs: t0, endNs: t1, words: a });
+        return;
+      case abi.EV_CYCLE: {
+        const rec = this.readCycle();
+        this.cycles.push(rec);
+        this.onCycle?.(rec);
+        return;
+      }
+      default:
+        this.pauses.push({ kind: PAUSE_KINDS[kind], cycle, startNs: t0, endNs: t1, words: a, stacks: b, objects: c });
+    }
+  }
+
+  private readCycle(): CycleRecord {
+    const base = this.core.cycleAddress() >>> 3;
+    const v = (i: number) => this.f64[base + i];
+    return {
+      cycle: v(abi.C_CYCLE),
+      forced: v(abi.C_FORCED) !== 0,
+      startNs: v(abi.C_START_NS),
+      endNs: v(abi.C_END_NS),
+      sweepTermNs: v(abi.C_SWEEP_TERM_NS),
+      markNs: v(abi.C_MARK_NS),
+      markTermNs: v(abi.C_MARK_TERM_NS),
+      heapStartBytes: v(abi.C_HEAP_START),
+      heapEndBytes: v(abi.C_HEAP_END),
+      heapMarkedBytes: v(abi.C_HEAP_MARKED),
+      markedObjects: v(abi.C_MARKED_OBJECTS),
+      heapGoalBytes: v(abi.C_HEAP_GOAL),
+      nextGoalBytes: v(abi.C_NEXT_GOAL),
+      triggerBytes: v(abi.C_TRIGGER),
+      stackBytes: v(abi.C_STACK_BYTES),
+      globalsBytes: v(abi.C_GLOBALS_BYTES),
+      assistWords: v(abi.C_ASSIST_WORDS),
+      backgroundWords: v(abi.C_BG_WORDS),
+      assistNs: v(abi.C_ASSIST_NS),
+      backgroundNs: v(abi.C_BG_NS),
+      barrierCalls: v(abi.C_BARRIER_CALLS),
+      barrierShaded: v(abi.C_BARRIER_SHADED),
+      stacksScanned: v(abi.C_STACKS_SCANNED),
+      rescanWords: v(abi.C_RESCAN_WORDS),
+      lostObjects: v(abi.C_LOST),
+      floatingObjects: v(abi.C_FLOATING),
+      sweepTermWords: v(abi.C_SWEEP_TERM_WORDS),
+      markTermWords: v(abi.C_MARK_TERM_WORDS),
+      spansSweptInPause: v(abi.C_SPANS_SWEPT_STW),
+    };
   }
 
   /** Throws the typed error the core recorded for the failed call `what`. */
@@ -417,8 +570,18 @@ export class Engine {
 
   // ── Collection and inspection ──────────────────────────────────────────
 
-  /** A full stop-the-world collection now (runtime.GC()). Sweeping stays lazy. */
+  /** A complete collection now (runtime.GC()): a mark in progress finishes, then a full cycle runs. Sweeping stays lazy. */
   collect(): void { this.core.collect(); }
+
+  /**
+   * A safe point with no allocation: goroutine `g` (0: the current one) ran for
+   * `units` of mutator time (one unit ≈ allocating 4 bytes). During a mark the
+   * scheduler gives background marking its share here.
+   */
+  yield(g = 0, units = 1): void { this.check(this.core.yieldAt(g, units), "yield"); }
+
+  /** True while a concurrent mark is in progress. */
+  get marking(): boolean { return this.core.marking() !== 0; }
 
   /** Sweeps every span now. */
   sweep(): void { this.core.sweepAll(); }
@@ -473,6 +636,8 @@ export class Engine {
       goroutines: s(abi.S_GOROUTINES),
       unsweptSpans: s(abi.S_UNSWEPT_SPANS),
       lostAtMark: s(abi.S_LOST_AT_MARK),
+      heapTriggerBytes: s(abi.S_HEAP_TRIGGER),
+      heapLiveBytes: s(abi.S_HEAP_LIVE),
     };
   }
 

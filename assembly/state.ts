@@ -1,0 +1,39 @@
+// The collector's global state: which strategy runs, which phase the cycle
+// is in, and who the mutator is right now. Every module reads these; only
+// gc.ts changes phase and only the embedder API changes the current goroutine.
+//
+//   phase      OFF ──trigger──► MARK ──no grey, no root job──► OFF
+//                  (sweep term.)        (mark termination)
+//
+// While MARK: the write barrier is on (for the strategies that have one),
+// new objects are allocated black, and every allocation is a safe point at
+// which background mark work and assists run (scheduler in gc.ts).
+
+import { STRATEGY_STW } from "../src/abi";
+
+// @ts-ignore: decorator
+@inline export const PHASE_OFF: i32 = 0;
+// @ts-ignore: decorator
+@inline export const PHASE_MARK: i32 = 1;
+
+export let strategy: i32 = STRATEGY_STW;
+export let phase: i32 = PHASE_OFF;
+/** Objects allocated now are born black (phase == MARK). */
+export let allocBlack: bool = false;
+/** The write barrier runs (MARK under dijkstra, yuasa or hybrid). */
+export let barrierOn: bool = false;
+/** Number of the cycle in progress, or of the last one when OFF. Stacks record it when scanned. */
+export let markCycle: u32 = 0;
+/** Descriptor of the goroutine the mutator last acted as; 0 if none yet. */
+export let curG: usize = 0;
+
+export function setStrategy(s: i32): void { strategy = s; }
+export function setCurG(d: usize): void { curG = d; }
+
+/** Enters or leaves the mark phase; `barrier` says whether this strategy's barrier runs. */
+export function setMarking(on: bool, barrier: bool, cycle: u32): void {
+  phase = on ? PHASE_MARK : PHASE_OFF;
+  allocBlack = on;
+  barrierOn = on && barrier;
+  markCycle = cycle;
+}

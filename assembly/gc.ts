@@ -47,8 +47,9 @@ import { phase, strategy, setMarking, markCycle, PHASE_MARK } from "./state";
 import { globalsCount, cycleBase } from "./layout";
 import * as abi from "../src/abi";
 
-// @ts-ignore: decorator
-@inline const QUANTUM: f64 = 4096;
+/** Words of mark work per slice: background credit and assist debt are paid in quanta. */
+let quantum: f64 = 4096;
+export function setQuantum(words: u32): void { quantum = <f64>max<u32>(words, 1); }
 
 export let cycles: u32 = 0;
 export let forcedCycles: u32 = 0;
@@ -239,11 +240,11 @@ export function safePoint(units: u64, bytes: u64): void {
   inGC = true;
   bgCredit += <f64>units * <f64>bgPercent / <f64>(100 - min<u32>(bgPercent, 99));
   if (bytes > 0) assistDebt += <f64>bytes * assistRatio();
-  if (bgCredit >= QUANTUM) {
+  if (bgCredit >= quantum) {
     let done = slice(abi.EV_MARK_SLICE, bgCredit);
     bgCredit = done < bgCredit ? 0 : bgCredit - done; // unused credit is idle time: not banked
   }
-  if (assistDebt >= QUANTUM) {
+  if (assistDebt >= quantum) {
     let done = slice(abi.EV_ASSIST, min<f64>(assistDebt, 1e15));
     assistDebt = done < assistDebt ? 0 : assistDebt - done;
   }

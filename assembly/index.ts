@@ -18,7 +18,7 @@ import { mappedPages, freePageCount, pagesReused } from "./pages";
 import { initCaches, allocObject, flushAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
 import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
 import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
-import { gcCollect, safePoint, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
+import { gcCollect, gcTrigger, safePoint, setQuantum, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
 import { setGogcValue, setMemoryLimit, setBgPercent, updateGoal, gogc, heapGoal, heapTrigger, heapLive } from "./pacer";
 import { setStrategy, strategy, phase, PHASE_MARK } from "./state";
 import { barrierCalls, barrierShaded } from "./barrier";
@@ -97,6 +97,13 @@ export function setBarrier(s: i32): i32 {
   if (phase == PHASE_MARK) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
   setStrategy(s);
   repace();
+  return abi.OK;
+}
+
+/** Words of mark work per slice (default 4096): smaller interleaves the collector more finely. */
+export function setMarkQuantum(words: u32): i32 {
+  if (words < 1 || words > 1 << 24) return fail(abi.E_BAD_ARGUMENT, 0, words);
+  setQuantum(words);
   return abi.OK;
 }
 
@@ -355,6 +362,9 @@ export function checkHandle(p: usize): i32 {
 
 /** A complete collection now (runtime.GC()): any mark in progress finishes, then a full cycle runs. */
 export function collect(): void { gcCollect(); }
+
+/** Starts a cycle now, as if the trigger fired (stw runs it whole; concurrent strategies begin marking). */
+export function startCycle(): void { gcTrigger(); }
 
 /** A safe point without allocation: goroutine g ran for `units` of mutator time. */
 export function yieldAt(g: u32, units: u32): i32 {

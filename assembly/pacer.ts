@@ -1,7 +1,8 @@
 // The pacer decides when the next cycle starts (golang/go mgcpacer.go).
 //
 // Goal. Go 1.18+: heap goal = live heap after the last mark × (1 + GOGC/100)
-// + stack and global root bytes, never below the 4 MiB heap minimum. A memory
+// + stack and global root bytes, never below the heap minimum, which is
+// 4 MiB × GOGC/100 as in Go (so GOGC=1 collects a tiny heap often). A memory
 // limit (GOMEMLIMIT) caps it: the goal may not exceed the limit less the
 // roots, so with GOGC=off and a limit the collector runs only as the heap
 // nears the limit. --max-heap is different: it is the hard wall where
@@ -48,7 +49,7 @@ export function setBgPercent(p: u32): void { bgPercent = p; }
  */
 export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurrent: bool): void {
   let goal = NO_LIMIT;
-  if (gogc != GOGC_OFF) goal = max<u64>(marked + marked * <u64>gogc / 100, HEAP_MINIMUM) + rootBytes;
+  if (gogc != GOGC_OFF) goal = max<u64>(marked + marked * <u64>gogc / 100, HEAP_MINIMUM * <u64>gogc / 100) + rootBytes;
   if (memoryLimit != NO_LIMIT) goal = min<u64>(goal, memoryLimit > rootBytes ? memoryLimit - rootBytes : 0);
   heapGoal = goal;
   if (goal == NO_LIMIT) {

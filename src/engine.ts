@@ -29,6 +29,8 @@ export interface EngineOptions {
   memoryLimit?: number;
   /** Background mark share of mutator time, percent. Default 25 (Go's dedicated workers). */
   backgroundPercent?: number;
+  /** Words of mark work per background or assist slice. Default 4096; small values interleave the collector finely (tests). */
+  markQuantum?: number;
   /** Hard limit on the arena (objects + stacks); allocation beyond it is out of memory. Default 1 GiB. */
   maxHeap?: number;
   /** GOGC: heap growth percentage that triggers a cycle; "off" disables. Default 100. */
@@ -168,7 +170,9 @@ interface Core {
   setBarrier(s: number): number;
   setMemoryLimitBytes(bytes: number): void;
   setBackgroundPercent(p: number): number;
+  setMarkQuantum(words: number): number;
   yieldAt(g: number, units: number): number;
+  startCycle(): void;
   marking(): number;
   cycleAddress(): number;
   spawn(): number;
@@ -214,6 +218,7 @@ const DEFAULTS = {
   gogc: 100 as number | "off",
   memoryLimit: 0,
   backgroundPercent: 25,
+  markQuantum: 4096,
   globals: 1024,
   maxGoroutines: 65536,
   markQueue: 1 << 20,
@@ -296,6 +301,7 @@ export class Engine {
     this.refreshViews();
     core.setBarrier(BARRIERS.indexOf(o.barrier));
     core.setBackgroundPercent(o.backgroundPercent);
+    if (core.setMarkQuantum(o.markQuantum) !== abi.OK) throw new TricolorError(`markQuantum must be an integer from 1 to 16777216, got ${o.markQuantum}`, abi.E_BAD_ARGUMENT);
     core.setMemoryLimitBytes(o.memoryLimit);
     this.setGogc(o.gogc);
     core.setVerifyEachCycle(o.verifyEachCycle ? 1 : 0);
@@ -579,6 +585,13 @@ export class Engine {
    * scheduler gives background marking its share here.
    */
   yield(g = 0, units = 1): void { this.check(this.core.yieldAt(g, units), "yield"); }
+
+  /**
+   * Starts a cycle now, as if the pacer's trigger fired: stw runs it whole,
+   * the concurrent strategies begin marking and return (the mark proceeds at
+   * safe points). A mark already in progress is left alone.
+   */
+  startCycle(): void { this.core.startCycle(); }
 
   /** True while a concurrent mark is in progress. */
   get marking(): boolean { return this.core.marking() !== 0; }

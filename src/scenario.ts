@@ -7,7 +7,7 @@
  * a JS variable holding a handle across an allocation is a dangling pointer
  * waiting to happen, exactly as in a real collector.
  */
-import type { Engine } from "./engine.js";
+import type { Engine, EngineOptions } from "./engine.js";
 
 export interface ParamSpec {
   name: string;
@@ -33,6 +33,8 @@ export interface Scenario {
   name: string;
   description: string;
   params: ParamSpec[];
+  /** Engine settings the scenario needs for these parameters (e.g. enough globals); user flags override. */
+  engineOptions?(params: Params): EngineOptions;
   run(ctx: ScenarioContext): void | Promise<void>;
 }
 

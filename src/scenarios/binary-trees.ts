@@ -9,6 +9,12 @@
  * children into its fields and is pushed in their place (allocPush), so at no
  * moment does the host hold an unrooted handle. Checking walks the tree
  * through the typed-array view, iteratively, with no allocation.
+ *
+ * Two knobs go beyond the benchmark, for studying stacks under concurrent
+ * marking: the trees of each depth are built round-robin by `goroutines`
+ * workers, each of which first calls `stack-depth` frames of 4 slots that
+ * point at the long-lived tree (so every stack scan has real work). The
+ * output is the same whatever the knobs.
  */
 import type { Scenario, ScenarioContext } from "../scenario.js";
 import type { Engine } from "../engine.js";
@@ -44,10 +50,29 @@ function itemCheck(e: Engine, root: number, stack: Uint32Array): number {
   return n;
 }
 
+/** Workers for the trees: g itself when there is one and no extra depth, else new goroutines with deep stacks. */
+function spawnWorkers(e: Engine, g: number, count: number, depth: number): number[] {
+  if (count === 1 && depth === 0) return [g];
+  const workers: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const w = e.spawn();
+    for (let f = 0; f < depth; f++) {
+      e.pushFrame(w, 4);
+      for (let s = 0; s < 4; s++) e.setLocal(w, s, e.peek(g));
+    }
+    workers.push(w);
+  }
+  return workers;
+}
+
 export const binaryTrees: Scenario = {
   name: "binary-trees",
   description: "Benchmarks Game binary-trees: many short-lived trees beside one long-lived tree",
-  params: [{ name: "depth", description: "N: depth of the long-lived tree (the stretch tree is N+1)", type: "int", default: 16, min: 0, max: 24 }],
+  params: [
+    { name: "depth", description: "N: depth of the long-lived tree (the stretch tree is N+1)", type: "int", default: 16, min: 0, max: 24 },
+    { name: "goroutines", description: "worker goroutines building the trees round-robin", type: "int", default: 1, min: 1, max: 65_536 },
+    { name: "stack-depth", description: "frames of 4 slots each worker holds (pointing at the long-lived tree)", type: "int", default: 0, min: 0, max: 4096 },
+  ],
   run(ctx: ScenarioContext): void {
     const e = ctx.engine;
     const maxDepth = Math.max(MIN_DEPTH + 2, ctx.params.depth);
@@ -62,12 +87,14 @@ export const binaryTrees: Scenario = {
 
     bottomUp(e, g, maxDepth, site); // the long-lived tree stays on g's stack
 
+    const workers = spawnWorkers(e, g, ctx.params.goroutines, ctx.params["stack-depth"]);
     for (let d = MIN_DEPTH; d <= maxDepth; d += 2) {
       const iterations = 2 ** (maxDepth - d + MIN_DEPTH);
       let check = 0;
       for (let i = 0; i < iterations; i++) {
-        bottomUp(e, g, d, site);
-        check += itemCheck(e, e.pop(g), stack);
+        const w = workers[i % workers.length];
+        bottomUp(e, w, d, site);
+        check += itemCheck(e, e.pop(w), stack);
       }
       ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
     }

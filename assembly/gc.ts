@@ -93,6 +93,10 @@ function notePause(ns: f64): void {
 export function gcStart(forced: bool): void {
   if (inGC || phase == PHASE_MARK) return;
   inGC = true;
+  // Like Go's gcStart, the goroutine that starts the cycle first finishes the
+  // last cycle's sweep itself, before the world stops: sweep termination then
+  // has nothing left to do, and a forced cycle's pause stays small.
+  finishSweep();
   let t0 = nowNs();
   memory.fill(cycleBase, 0, abi.CYCLE_SLOTS * 8);
   put(abi.C_CYCLE, <f64>(cycles + 1));

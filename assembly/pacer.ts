@@ -4,8 +4,10 @@
 // + stack and global root bytes, never below the heap minimum, which is
 // 4 MiB × GOGC/100 as in Go (so GOGC=1 collects a tiny heap often). A memory
 // limit (GOMEMLIMIT) caps it: the goal may not exceed the limit less the
-// roots, so with GOGC=off and a limit the collector runs only as the heap
-// nears the limit. --max-heap is different: it is the hard wall where
+// roots and a 3% headroom for what the goal does not see — dead objects not
+// yet swept and span rounding (Go keeps the same 3% headroom,
+// memoryLimitHeapGoalHeadroomPercent) — so with GOGC=off and a limit the
+// collector runs only as the heap nears the limit. --max-heap is different: it is the hard wall where
 // allocation fails with out of memory.
 //
 // Trigger. A stop-the-world collector can start at the goal. A concurrent
@@ -30,6 +32,8 @@
 @inline const NO_LIMIT: u64 = u64.MAX_VALUE;
 // @ts-ignore: decorator
 @inline const MIN_RUNWAY: u64 = 256 << 10;
+// @ts-ignore: decorator
+@inline const LIMIT_HEADROOM_PERCENT: u64 = 3;
 
 export let gogc: i32 = 100;
 export let memoryLimit: u64 = NO_LIMIT;
@@ -50,7 +54,10 @@ export function setBgPercent(p: u32): void { bgPercent = p; }
 export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurrent: bool): void {
   let goal = NO_LIMIT;
   if (gogc != GOGC_OFF) goal = max<u64>(marked + marked * <u64>gogc / 100, HEAP_MINIMUM * <u64>gogc / 100) + rootBytes;
-  if (memoryLimit != NO_LIMIT) goal = min<u64>(goal, memoryLimit > rootBytes ? memoryLimit - rootBytes : 0);
+  if (memoryLimit != NO_LIMIT) {
+    let usable = memoryLimit - memoryLimit * LIMIT_HEADROOM_PERCENT / 100;
+    goal = min<u64>(goal, usable > rootBytes ? usable - rootBytes : 0);
+  }
   heapGoal = goal;
   if (goal == NO_LIMIT) {
     heapTrigger = NO_LIMIT;

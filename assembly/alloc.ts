@@ -29,7 +29,7 @@ import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
 import { sweepSpan, finishSweep, sweepProportionally, unsweptSpans, noteAllocated, heapAlloc } from "./sweep";
 import { overTrigger, addHeapLive, heapLive } from "./pacer";
 import { gcTrigger, gcCollect, safePoint } from "./gc";
-import { allocBlack } from "./state";
+import { allocBlack, tick, ALLOC_UNITS } from "./state";
 import { markNew } from "./mark";
 import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META } from "../src/abi";
 
@@ -223,9 +223,9 @@ export function notePeak(): void {
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots
  * for allocation site `site`: header written, payload zeroed (slots are reused
- * without clearing at sweep). Then a safe point, where the collector may do
- * mark work: the new object is already black if a mark is running. 0 means
- * out of memory.
+ * without clearing at sweep). The mutator clock advances by what an
+ * allocation costs; then a safe point, where the collector may do mark work:
+ * the new object is already black if a mark is running. 0 means out of memory.
  */
 export function allocObject(site: u32, nptr: u32, bytes: u32): usize {
   let p = allocBytes(bytes);
@@ -240,6 +240,7 @@ export function allocObject(site: u32, nptr: u32, bytes: u32): usize {
   } else {
     memory.fill(a, 0, end - a);
   }
-  if (allocBlack) safePoint(1 + (<u64>bytes >> 2), bytes);
+  tick(ALLOC_UNITS + (<u64>bytes >> 2));
+  if (allocBlack) safePoint(bytes);
   return p;
 }

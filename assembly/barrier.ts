@@ -25,7 +25,7 @@
 // black during a mark, so storing a pointer into it is a store into a black
 // object like any other.
 
-import { barrierOn, strategy, curG } from "./state";
+import { barrierOn, strategy, curG, tick } from "./state";
 import { shade } from "./mark";
 import { stackScanned } from "./roots";
 import { STRATEGY_DIJKSTRA, STRATEGY_YUASA } from "../src/abi";
@@ -36,6 +36,7 @@ export let barrierShaded: u64 = 0;
 /** Stores pointer `value` into the heap or global word at `slot`. */
 // @ts-ignore: decorator
 @inline export function writePointer(slot: usize, value: usize): void {
+  tick(2); // a pointer store's worth of mutator time
   if (barrierOn) writeBarrier(slot, value);
   store<u32>(slot, <u32>value);
 }

@@ -18,14 +18,17 @@
 // deterministic scheduler, so the same program gives the same interleaving,
 // the same counters and the same verdicts everywhere.
 //
-// The scheduler's cost model: the mutator's time advances one unit per safe
-// point plus one per 4 bytes allocated (or what a yield declares); the
-// marker's work is one unit per word scanned. Background marking earns
-// u/(1−u) units of work per unit of mutator time (u = 25% by default, Go's
-// dedicated-worker share). Allocation during a mark also owes assist work,
-// as in Go: assistRatio = remaining expected scan work / remaining heap
-// distance to the goal, so a mutator that outruns the background marker pays
-// for its allocation in marking. Work runs in quanta of QUANTUM words so
+// The scheduler's cost model: the mutator's time is the mutator clock
+// (state.ts: every embedder call costs what the operation would cost a real
+// mutator, in units of one word scanned); the marker's work is one unit per
+// word scanned. At each safe point background marking earns u/(1−u) units of
+// work per unit of mutator time since the last one (u = 25% by default, Go's
+// dedicated-worker share). Allocation during a mark also owes assist work, as
+// in Go: assistRatio = remaining expected scan work / remaining heap distance
+// to the goal, so a mutator that outruns the background marker pays for its
+// allocation in marking. If the work outgrows the estimate, the estimate
+// becomes the whole heap at the start of the cycle and the goal stretches to
+// Go's hard goal (1.1×). Work runs in slices of at least `quantum` words so
 // each slice is timed and reported without timing every allocation.
 //
 // Every pause records its wall time (host clock) and its deterministic work
@@ -43,7 +46,7 @@ import { advanceEpoch, listLength, objectSpanPages } from "./spans";
 import { setHeapLive, updateGoal, heapLive, heapGoal, heapTrigger, bgPercent } from "./pacer";
 import { verifyHeap, verifiedFloating } from "./verify";
 import { barrierCalls, barrierShaded, resetBarrierCounters } from "./barrier";
-import { phase, strategy, setMarking, markCycle, PHASE_MARK } from "./state";
+import { phase, strategy, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state";
 import { globalsCount, cycleBase } from "./layout";
 import * as abi from "../src/abi";
 
@@ -69,6 +72,11 @@ let expectedScanWords: u64 = 0; // what the last cycle scanned: the next one's e
 let cycleScanWords: u64 = 0; // scan work done so far this cycle
 let stacksScanned: u32 = 0;
 let markStartNs: f64 = 0;
+let lastSafeClock: u64 = 0; // mutator clock at the last safe point
+let markStartClock: u64 = 0;
+let markStartHeap: u64 = 0;
+/** Bytes allocated per unit of mutator time during the last mark: the pacer's runway estimate (Go's cons/mark). */
+let bytesPerUnit: f64 = 1;
 
 export function setVerifyEachCycle(on: bool): void { verifyEachCycle = on; }
 
@@ -136,6 +144,9 @@ export function gcStart(forced: bool): void {
   }
 
   setMarking(true, strategy != abi.STRATEGY_NONE, cycles + 1);
+  lastSafeClock = mutatorClock;
+  markStartClock = mutatorClock;
+  markStartHeap = heapLive;
   let work: u64 = 0;
   let stacks: u32 = 0;
   if (strategy == abi.STRATEGY_YUASA) {
@@ -229,19 +240,28 @@ function slice(kind: i32, budget: f64): f64 {
 
 /** Assist work owed per byte allocated: remaining expected work over remaining runway (Go's assistWorkPerByte). */
 function assistRatio(): f64 {
-  let expected = max<u64>(expectedScanWords, cycleScanWords + 1);
-  let remaining = <f64>(expected - cycleScanWords);
-  if (heapLive >= heapGoal) return f64.MAX_VALUE; // past the goal: finish the mark now
-  return remaining / <f64>max<u64>(heapGoal - heapLive, 1);
+  let expected = expectedScanWords;
+  let goal = heapGoal;
+  if (cycleScanWords >= expected) {
+    // More work than last cycle: assume the worst, the whole heap, against the hard goal.
+    expected = max<u64>(expected, markStartHeap >> 2) + (cycleScanWords >> 3) + 1;
+    goal = heapGoal + heapGoal / 10;
+  }
+  if (heapLive >= goal) return f64.MAX_VALUE; // past the hard goal: finish the mark now
+  let remaining = expected > cycleScanWords ? <f64>(expected - cycleScanWords) : 1;
+  return remaining / <f64>(goal - heapLive);
 }
 
 /**
- * A safe point: the mutator spent `units` of time and allocated `bytes`.
- * Outside a mark this costs one branch in the caller.
+ * A safe point: the mutator has run since the last one (the mutator clock
+ * says how long) and just allocated `bytes`. Outside a mark this costs one
+ * branch in the caller.
  */
-export function safePoint(units: u64, bytes: u64): void {
+export function safePoint(bytes: u64): void {
   if (phase != PHASE_MARK || inGC) return;
   inGC = true;
+  let units = mutatorClock - lastSafeClock;
+  lastSafeClock = mutatorClock;
   bgCredit += <f64>units * <f64>bgPercent / <f64>(100 - min<u32>(bgPercent, 99));
   if (bytes > 0) assistDebt += <f64>bytes * assistRatio();
   if (bgCredit >= quantum) {
@@ -319,13 +339,17 @@ function markTermination(t0: f64, work0: u64, objects0: f64): void {
   put(abi.C_BARRIER_CALLS, <f64>barrierCalls);
   put(abi.C_BARRIER_SHADED, <f64>barrierShaded);
   put(abi.C_STACKS_SCANNED, <f64>stacksScanned);
+  if (strategy != abi.STRATEGY_STW && mutatorClock > markStartClock) {
+    let grown: u64 = heapLive > markStartHeap ? heapLive - markStartHeap : 0;
+    bytesPerUnit = <f64>grown / <f64>(mutatorClock - markStartClock);
+  }
   setMarking(false, false, markCycle);
   // Caches hold spans that are about to become unswept: let go of them, so
   // every allocation after this point goes through a swept span.
   flushAllCaches();
   expectedScanWords = cycleScanWords;
   setHeapLive(markedBytes);
-  updateGoal(markedBytes, rootBytes(), expectedScanWords, strategy != abi.STRATEGY_STW);
+  updateGoal(markedBytes, rootBytes(), expectedScanWords, strategy != abi.STRATEGY_STW, bytesPerUnit);
   put(abi.C_NEXT_GOAL, <f64>heapGoal);
   advanceEpoch();
   startSweep(objectSpans(), objectSpanPages, markedBytes, heapTrigger > markedBytes ? heapTrigger - markedBytes : 0);

@@ -20,7 +20,7 @@ import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "
 import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
 import { gcCollect, gcTrigger, safePoint, setQuantum, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
 import { setGogcValue, setMemoryLimit, setBgPercent, updateGoal, gogc, heapGoal, heapTrigger, heapLive } from "./pacer";
-import { setStrategy, strategy, phase, PHASE_MARK } from "./state";
+import { setStrategy, strategy, phase, tick, PHASE_MARK } from "./state";
 import { barrierCalls, barrierShaded } from "./barrier";
 import { verifyHeap, classify, heldLive } from "./verify";
 import {
@@ -76,7 +76,7 @@ export function init(maxHeapPages: u32, globals: u32, goroutines: u32, queueEntr
 
 /** Recomputes goal and trigger from the last mark after a pacer setting changed. */
 function repace(): void {
-  updateGoal(markedBytes, rootBytes(), 0, strategy != abi.STRATEGY_STW);
+  updateGoal(markedBytes, rootBytes(), 0, strategy != abi.STRATEGY_STW, 1);
 }
 
 /** Sets GOGC; negative turns the collector's trigger off (GOGC=off). */
@@ -369,7 +369,8 @@ export function startCycle(): void { gcTrigger(); }
 /** A safe point without allocation: goroutine g ran for `units` of mutator time. */
 export function yieldAt(g: u32, units: u32): i32 {
   if (g != 0 && resolve(g) == 0) return fail(gError, 0, g);
-  safePoint(<u64>units, 0);
+  tick(<u64>units);
+  safePoint(0);
   return abi.OK;
 }
 

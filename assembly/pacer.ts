@@ -12,12 +12,13 @@
 //
 // Trigger. A stop-the-world collector can start at the goal. A concurrent
 // mark needs runway: the mutator keeps allocating while the marker works.
-// With background marking at a share u of mutator time and the scheduler's
-// cost model (one unit of mutator time per 4 bytes allocated, one unit per
-// word scanned), background work alone finishes W words of scan work while
-// the mutator allocates 4·W·(1−u)/u bytes. The trigger is the goal minus that
-// runway, clamped, as Go clamps it, to between 70% and 95% of the way from
-// the marked heap to the goal; assists make up any shortfall.
+// With background marking at a share u of mutator time, background work
+// alone finishes W words of scan work in W·(1−u)/u units of mutator time,
+// during which the mutator allocates that many units × the bytes per unit
+// it allocated during the last mark (Go's measured cons/mark ratio). The
+// trigger is the goal minus that runway, clamped, as Go clamps it, to
+// between 70% and 95% of the way from the marked heap to the goal; assists
+// make up any shortfall.
 //
 // heapLive counts like Go's gcController.heapLive: it is reset to the marked
 // bytes at mark termination and grows by a span's free bytes when an
@@ -49,9 +50,10 @@ export function setBgPercent(p: u32): void { bgPercent = p; }
 
 /**
  * Recomputes goal and trigger after a mark that found `marked` live bytes,
- * with `rootBytes` of stacks and globals and `scanWords` of expected scan work.
+ * with `rootBytes` of stacks and globals, `scanWords` of expected scan work
+ * and `bytesPerUnit` bytes allocated per unit of mutator time.
  */
-export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurrent: bool): void {
+export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurrent: bool, bytesPerUnit: f64): void {
   let goal = NO_LIMIT;
   if (gogc != GOGC_OFF) goal = max<u64>(marked + marked * <u64>gogc / 100, HEAP_MINIMUM * <u64>gogc / 100) + rootBytes;
   if (memoryLimit != NO_LIMIT) {
@@ -71,7 +73,7 @@ export function updateGoal(marked: u64, rootBytes: u64, scanWords: u64, concurre
     return;
   }
   let distance = goal > marked + MIN_RUNWAY ? goal - marked : MIN_RUNWAY;
-  let runway = scanWords * 4 * <u64>(100 - bgPercent) / <u64>max<u32>(bgPercent, 1);
+  let runway = <u64>(<f64>scanWords * <f64>(100 - bgPercent) / <f64>max<u32>(bgPercent, 1) * bytesPerUnit);
   let lo = marked + distance * 70 / 100;
   let hi = marked + distance * 95 / 100;
   heapTrigger = max<u64>(lo, min<u64>(hi, goal > runway ? goal - runway : 0));

@@ -28,7 +28,7 @@
 import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_SIZE, NONE } from "./layout";
 import { newSpan, releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
 import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_EMPTY, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, STRATEGY_DIJKSTRA } from "../src/abi";
-import { phase, strategy, markCycle, setCurG, PHASE_MARK } from "./state";
+import { phase, strategy, markCycle, setCurG, tick, PHASE_MARK } from "./state";
 
 // @ts-ignore: decorator
 @inline const G_STATUS: usize = 0;
@@ -80,6 +80,7 @@ export function resolve(g: u32): usize {
   if (load<u32>(d, G_GEN) != (g >>> 16)) { gError = E_NO_GOROUTINE; return 0; }
   if (load<u32>(d, G_STATUS) != STATUS_LIVE) { gError = E_GOROUTINE_EXITED; return 0; }
   setCurG(d);
+  tick(1); // a stack operation's worth of mutator time
   // Dijkstra protects only heap writes: a scanned stack that runs may now hold a white pointer.
   if (phase == PHASE_MARK && strategy == STRATEGY_DIJKSTRA && load<u32>(d, G_SCANNED) == markCycle) store<u32>(d, markCycle, G_DIRTY);
   return d;

@@ -27,6 +27,20 @@ export let markCycle: u32 = 0;
 /** Descriptor of the goroutine the mutator last acted as; 0 if none yet. */
 export let curG: usize = 0;
 
+/**
+ * The mutator's clock, in work units (one unit ≈ scanning one word): every
+ * embedder call advances it by what that operation costs a real mutator —
+ * an allocation ALLOC_UNITS plus one per 4 bytes, a pointer store 2, a stack
+ * operation 1 — and yields by what they declare. The scheduler gives the
+ * background marker its share of this clock, never of wall time, so runs are
+ * deterministic.
+ */
+export let mutatorClock: u64 = 0;
+// @ts-ignore: decorator
+@inline export const ALLOC_UNITS: u64 = 16;
+// @ts-ignore: decorator
+@inline export function tick(units: u64): void { mutatorClock += units; }
+
 export function setStrategy(s: i32): void { strategy = s; }
 export function setCurG(d: usize): void { curG = d; }
 

@@ -160,7 +160,7 @@ export function buildProgram(): Command {
     const results: RunResult[] = [];
     for (const barrier of flags.barriers) results.push(await runOnce(compare, name, flags, barrier, {}));
     if (flags.json) {
-      process.stdout.write(JSON.stringify(Object.fromEntries(results.map((r) => [r.config.barrier, r])), null, 2) + "\n");
+      process.stdout.write(jsonReport(Object.fromEntries(results.map((r) => [r.config.barrier, r]))) + "\n");
       return;
     }
     for (const line of results[0].output) process.stdout.write(line + "\n");

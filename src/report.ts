@@ -52,8 +52,9 @@ export function textSummary(r: RunResult): string {
   return lines.join("\n");
 }
 
-export function jsonReport(r: RunResult): string {
-  return JSON.stringify(r, null, 2);
+/** The --json document: the RunResult without its raw timeline (that goes to --trace and --html). */
+export function jsonReport(r: RunResult | Record<string, RunResult>): string {
+  return JSON.stringify(r, (k, v) => (k === "timeline" ? undefined : v), 2);
 }
 
 interface Row {

@@ -4,9 +4,10 @@
  * so liveBytes is exactly what the scenario still holds and allocated − freed
  * objects equals the live count; then the independent verifier runs.
  */
-import type { Barrier, CycleRecord, Engine, EngineOptions, Pause } from "./engine.js";
+import type { Barrier, CycleRecord, Engine, EngineOptions, MarkSlice, Pause } from "./engine.js";
 import { summarizePauses, summarizeWork, type PauseSummary, type WorkSummary } from "./metrics.js";
-import { resolveParams, seededRandom, type Params, type Scenario } from "./scenario.js";
+import { Mmu, type Interval, type MmuPoint } from "./mmu.js";
+import { resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext } from "./scenario.js";
 
 export interface RunConfig {
   params: Params;
@@ -58,7 +59,34 @@ export interface RunResult {
     reachableBytes: number;
   };
   cycles: CycleRecord[];
+  /** Minimum mutator utilization over log-spaced windows from 10 µs to the run length. */
+  mmu: MmuPoint[];
+  /** Share of the run's wall time spent in pauses, mark slices and assists. */
+  gcCpuFraction: number;
+  /** Bytes allocated per second of wall time (slot bytes). */
+  allocBytesPerSec: number;
+  /** Set when the scenario threw: the run's figures cover everything up to that point. */
+  error?: { message: string; step: number | null };
   wallNs: number;
+  /** Raw events for the trace and HTML reporters; left out of --json (see jsonReport). */
+  timeline: Timeline;
+}
+
+/** Every timed event of a run, on the host clock (ns). */
+export interface Timeline {
+  startNs: number;
+  endNs: number;
+  pauses: Pause[];
+  stackPauses: Pause[];
+  slices: MarkSlice[];
+}
+
+/** A scenario failed; the partial result is attached. */
+export class ScenarioError extends Error {
+  constructor(readonly scenario: string, readonly step: number | null, override readonly cause: unknown, readonly result: RunResult) {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    super(`scenario ${scenario} failed ${step === null ? "during its run" : `at step ${step}`}: ${msg}`);
+  }
 }
 
 export interface RunOptions {
@@ -70,6 +98,26 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called once the engine exists, before the scenario starts (e.g. to trace cycles). */
   onEngine?: (engine: Engine) => void;
+  /** Progress in [0, 1], as the scenario reports it. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Drives the scenario: run(ctx), or setup / step i / teardown. Tracks the step for error messages. */
+async function drive(scenario: Scenario, ctx: ScenarioContext, at: { step: number | null }): Promise<void> {
+  if (scenario.run) {
+    await scenario.run(ctx);
+    return;
+  }
+  await scenario.setup?.(ctx);
+  const n = scenario.steps!(ctx.params);
+  const every = Math.max(1, Math.floor(n / 200));
+  for (let i = 0; i < n; i++) {
+    at.step = i;
+    await scenario.step!(ctx, i);
+    if (i % every === 0) ctx.progress(i / n);
+  }
+  at.step = null;
+  await scenario.teardown?.(ctx);
 }
 
 /** Runs `scenario` on the engine `makeEngine` creates; throws what the scenario throws. */
@@ -79,8 +127,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   const engine = await makeEngine({ ...scenario.engineOptions?.(params), ...options.engine });
   options.onEngine?.(engine);
   const output: string[] = [];
-  const t0 = performance.now();
-  await scenario.run({
+  const ctx: ScenarioContext = {
     engine,
     params,
     print: (line) => {
@@ -88,8 +135,20 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
       options.onLine?.(line);
     },
     random: seededRandom(seed),
-  });
-  const wallNs = Math.round((performance.now() - t0) * 1e6);
+    progress: (f) => options.onProgress?.(Math.min(1, Math.max(0, f))),
+    state: {},
+  };
+  const at: { step: number | null } = { step: null };
+  const t0 = performance.now();
+  let failure: unknown = null;
+  try {
+    await drive(scenario, ctx, at);
+  } catch (err) {
+    failure = err;
+  }
+  const t1 = performance.now();
+  const wallNs = Math.round((t1 - t0) * 1e6);
+  // The engine stays usable after a scenario error: finish with a full collection either way.
   engine.collect();
   engine.sweep();
   const o = engine.options;
@@ -103,18 +162,31 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     seed,
     build: options.build ?? "release",
   };
-  return summarize(scenario.name, engine, config, output, wallNs);
+  const result = summarize(scenario.name, engine, config, output, wallNs, t0 * 1e6, t1 * 1e6);
+  if (failure !== null) {
+    const err = new ScenarioError(scenario.name, at.step, failure, result);
+    result.error = { message: err.message, step: at.step };
+    throw err;
+  }
+  return result;
 }
 
 function stackSummary(pauses: readonly Pause[]): PauseSummary & WorkSummary {
   return { ...summarizePauses(pauses), ...summarizeWork(pauses) };
 }
 
-function summarize(name: string, engine: Engine, config: RunConfig, output: string[], wallNs: number): RunResult {
+/** Every not-mutator interval: pauses, stack scans, mark slices and assists. */
+function gcIntervals(engine: Engine): Interval[] {
+  return [...engine.pauses, ...engine.stackPauses, ...engine.slices].map((p) => [p.startNs, p.endNs] as const);
+}
+
+function summarize(name: string, engine: Engine, config: RunConfig, output: string[], wallNs: number, startNs: number, endNs: number): RunResult {
   const s = engine.stats();
   const v = engine.verify();
   const sum = (f: (c: CycleRecord) => number) => engine.cycles.reduce((a, c) => a + f(c), 0);
   const floating = engine.cycles.filter((c) => c.floatingObjects >= 0);
+  // The scenario's span only: the final collection is the runner's, not the workload's.
+  const mmu = new Mmu(gcIntervals(engine), startNs, endNs);
   return {
     scenario: name,
     config,
@@ -153,6 +225,10 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       reachableBytes: v.reachableBytes,
     },
     cycles: engine.cycles,
+    mmu: mmu.curve(),
+    gcCpuFraction: wallNs > 0 ? mmu.gcTime / wallNs : 0,
+    allocBytesPerSec: wallNs > 0 ? s.bytesAllocated / (wallNs / 1e9) : 0,
     wallNs,
+    timeline: { startNs, endNs, pauses: engine.pauses, stackPauses: engine.stackPauses, slices: engine.slices },
   };
 }

@@ -27,15 +27,44 @@ export interface ScenarioContext {
   print(line: string): void;
   /** Deterministic random numbers in [0, 1) from the run's seed. */
   random(): number;
+  /** Reports progress in [0, 1] (drives the progress bar of long runs). */
+  progress(fraction: number): void;
+  /** Free-form state a stepped scenario keeps between setup, steps and teardown. */
+  state: Record<string, unknown>;
 }
 
+/**
+ * A workload. Either `run` does everything, or the runner drives
+ * `setup`, then `step` for i = 0 … steps(params)−1, then `teardown`: then
+ * a failure names its step, and progress is reported for free.
+ */
 export interface Scenario {
   name: string;
   description: string;
   params: ParamSpec[];
   /** Engine settings the scenario needs for these parameters (e.g. enough globals); user flags override. */
   engineOptions?(params: Params): EngineOptions;
-  run(ctx: ScenarioContext): void | Promise<void>;
+  run?(ctx: ScenarioContext): void | Promise<void>;
+  setup?(ctx: ScenarioContext): void | Promise<void>;
+  steps?(params: Params): number;
+  step?(ctx: ScenarioContext, i: number): void | Promise<void>;
+  teardown?(ctx: ScenarioContext): void | Promise<void>;
+}
+
+/** Checks that `value` has the shape of a Scenario; returns why not, or null. */
+export function scenarioShapeError(value: unknown): string | null {
+  if (!value || typeof value !== "object") return "it is not an object";
+  const s = value as Partial<Scenario>;
+  if (typeof s.name !== "string" || s.name === "") return "it has no name";
+  if (!Array.isArray(s.params)) return "its params is not an array";
+  for (const p of s.params) {
+    if (!p || typeof p.name !== "string" || (p.type !== "int" && p.type !== "number") || typeof p.default !== "number") {
+      return `its param ${JSON.stringify(p?.name)} needs a name, a type of "int" or "number", and a numeric default`;
+    }
+  }
+  const stepped = typeof s.step === "function" && typeof s.steps === "function";
+  if (typeof s.run !== "function" && !stepped) return "it has neither run(ctx) nor steps(params) and step(ctx, i)";
+  return null;
 }
 
 /** Why a parameter value was refused. */

@@ -17,11 +17,14 @@ function compareJson(seed: number): Record<string, unknown> {
   return JSON.parse(out);
 }
 
-/** Drops every wall-clock field (names ending in Ns: totalNs, p50Ns, startNs, …). */
+/** Wall-clock fields and figures derived from them (MMU, GC CPU share, allocation rate). */
+const WALL = /Ns$|^mmu$|^gcCpuFraction$|^allocBytesPerSec$/;
+
+/** Drops every wall-clock field (names ending in Ns: totalNs, p50Ns, startNs, …) and what is computed from them. */
 function withoutWallTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutWallTimes);
   if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !/Ns$/.test(k)).map(([k, x]) => [k, withoutWallTimes(x)]));
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !WALL.test(k)).map(([k, x]) => [k, withoutWallTimes(x)]));
   }
   return v;
 }

@@ -1,88 +1,57 @@
 /**
- * The command line: `tricolor run <scenario>`, `tricolor compare <scenario>`
- * and `tricolor list`.
+ * The command line: `tricolor run`, `tricolor compare` and `tricolor list`.
  *
  * Every refusal is one line on stderr starting with "error:" and a non-zero
  * exit, whether commander finds it (unknown option, missing value) or we do
  * (unknown scenario, a parameter out of range, a size that is not a size).
+ * Exit codes: 1 bad input or a failed scenario, 2 out of memory or another
+ * engine refusal.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
-import { loadEngine, type Build } from "./node.js";
-import { BARRIERS, MAX_HEAP_LIMIT, type Barrier } from "./engine.js";
+import { writeFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { BARRIERS, type Barrier } from "./engine.js";
+import type { Build } from "./node.js";
 import { scenarios } from "./scenarios/index.js";
-import { ParamError } from "./scenario.js";
-import { runScenario, type RunResult } from "./run.js";
-import { compareTable, jsonReport, textSummary } from "./report.js";
+import type { Scenario } from "./scenario.js";
+import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
+import { runJob, type Job, type JobOutcome } from "./job.js";
+import { runPool } from "./pool.js";
+import type { RunResult } from "./run.js";
+import { compareTable, formatNs, jsonReport, textSummary, verdicts } from "./report.js";
 import { GcTracer } from "./gctrace.js";
-import { TricolorError } from "./errors.js";
-
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 2 ** 10, kb: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
-
-/** Parses "512MiB", "1GiB", "64m", "1048576" (units are binary, as in GOMEMLIMIT). */
-export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new InvalidArgumentError(`expected a size like 64MiB, 1GiB or 1048576, got "${text}"`);
-  const bytes = Math.floor(Number(m[1]) * unit);
-  if (bytes < 2 ** 20 || bytes > MAX_HEAP_LIMIT) throw new InvalidArgumentError(`size must be between 1MiB and 3GiB, got "${text}"`);
-  return bytes;
-}
-
-function parseSeed(text: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new InvalidArgumentError(`expected an integer from 0 to 4294967295, got "${text}"`);
-  return n;
-}
-
-function parseGogc(text: string): number | "off" {
-  if (text.trim().toLowerCase() === "off") return "off";
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n > 1e6) throw new InvalidArgumentError(`expected "off" or a percentage from 0 to 1000000, got "${text}"`);
-  return n;
-}
+import { traceJson } from "./trace.js";
+import { renderHtml } from "./html.js";
+import { colorsFor, heapChart, Progress } from "./terminal.js";
+import { parseBarriers, parseGogc, parseGogcList, parseJobs, parseMemoryLimit, parseSeed, parseSize, type Gogc } from "./flags.js";
 
 interface CommonFlags {
   json?: boolean;
+  html?: string;
+  trace?: string;
   maxHeap: number;
   seed: number;
-  gogc: number | "off";
   memoryLimit: number;
   verify?: boolean;
   build: Build;
   [param: string]: unknown;
 }
 
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function parseMemoryLimit(text: string): number {
-  return text.trim().toLowerCase() === "off" ? 0 : parseSize(text);
-}
-
-function parseBarriers(text: string): Barrier[] {
-  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
-  const bad = names.filter((n) => !BARRIERS.includes(n as Barrier));
-  if (names.length === 0 || bad.length) throw new InvalidArgumentError(`expected a comma-separated list of ${BARRIERS.join(", ")}, got "${text}"`);
-  return [...new Set(names)] as Barrier[];
-}
-
-/** Every scenario parameter name, once (scenarios may share names such as --size). */
-const PARAM_NAMES = new Set([...scenarios.values()].flatMap((s) => s.params.map((p) => p.name)));
-
-/** The flags `run` and `compare` share: engine settings and every scenario's parameters. */
-function addCommonOptions(cmd: Command): Command {
+/** The flags `run` and `compare` share: engine settings, outputs, and every known scenario's parameters. */
+function addCommonOptions(cmd: Command, known: readonly Scenario[]): Command {
   cmd
-    .argument("<scenario>", `one of: ${[...scenarios.keys()].join(", ")}`)
+    .argument("<scenario>", `a built-in scenario (${[...scenarios.keys()].join(", ")}) or a path to a scenario module`)
     .option("--json", "print one JSON object instead of text")
+    .option("--html <file>", "write a self-contained HTML report")
+    .option("--trace <file>", "write a Chrome trace-event JSON file (chrome://tracing, ui.perfetto.dev)")
     .option("--max-heap <size>", "hard heap limit (objects + stacks); beyond it allocation is out of memory", parseSize, 1 << 30)
-    .option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle", parseGogc, 100)
     .option("--memory-limit <size|off>", "soft memory limit (GOMEMLIMIT): the heap goal stays under it", parseMemoryLimit, 0)
-    .option("--verify", "run the verifier at every mark termination (always on for --barrier none)")
+    .option("--verify", "run the verifier at every mark termination (always on for the none barrier)")
     .option("--seed <n>", "seed for the scenario's random choices", parseSeed, 1)
     .addOption(new Option("--build <build>", "which core to run").choices(["release", "debug"]).default("release"));
   const added = new Set<string>();
-  for (const s of scenarios.values()) {
+  for (const s of known) {
     for (const p of s.params) {
       if (added.has(p.name)) continue;
       added.add(p.name);
@@ -92,17 +61,39 @@ function addCommonOptions(cmd: Command): Command {
   return cmd;
 }
 
-/** Which scenario parameters were given on the command line, as text. */
-function givenParams(flags: CommonFlags): Record<string, string> {
+/** Scenario parameters given on the command line, as text (checked later against the chosen scenario). */
+function givenParams(flags: CommonFlags, known: readonly Scenario[]): Record<string, string> {
   const given: Record<string, string> = {};
-  for (const p of PARAM_NAMES) {
+  for (const p of new Set(known.flatMap((s) => s.params.map((q) => q.name)))) {
     const v = flags[camel(p)];
     if (typeof v === "string") given[p] = v;
   }
   return given;
 }
 
-export function buildProgram(): Command {
+function jobFor(name: string, flags: CommonFlags, known: readonly Scenario[], barrier: Barrier, gogc: Gogc): Job {
+  return { scenario: name, barrier, gogc, params: givenParams(flags, known), seed: flags.seed, build: flags.build, maxHeap: flags.maxHeap, memoryLimit: flags.memoryLimit, verify: !!flags.verify || barrier === "none" };
+}
+
+/** Writes the --html and --trace files a command asked for. */
+function writeReports(flags: CommonFlags, results: readonly RunResult[]): void {
+  if (flags.html) {
+    writeFileSync(flags.html, renderHtml(results));
+    process.stderr.write(`wrote ${flags.html}\n`);
+  }
+  if (flags.trace) {
+    writeFileSync(flags.trace, traceJson(results));
+    process.stderr.write(`wrote ${flags.trace}\n`);
+  }
+}
+
+/** Exits with the outcome's error line (after its partial report, if any). */
+function failWith(cmd: Command, outcome: Extract<JobOutcome, { ok: false }>): never {
+  cmd.error(`error: ${outcome.message}`, { exitCode: outcome.kind === "engine" ? 2 : 1 });
+}
+
+export function buildProgram(extra: readonly Scenario[] = []): Command {
+  const known = [...scenarios.values(), ...extra];
   const program = new Command("tricolor")
     .description("Run, measure and verify Go-style garbage collection in a WebAssembly heap")
     .configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
@@ -111,62 +102,92 @@ export function buildProgram(): Command {
     .command("list")
     .description("list the scenarios and their parameters")
     .action(() => {
-      for (const s of scenarios.values()) {
-        console.log(`${s.name.padEnd(16)} ${s.description}`);
-        for (const p of s.params) console.log(`  --${p.name} <${p.type}>`.padEnd(24) + `${p.description} (default ${p.default})`);
+      const c = colorsFor(process.stdout);
+      for (const s of known) {
+        console.log(`${c.bold(s.name.padEnd(18))} ${s.description}`);
+        for (const p of s.params) {
+          const range = [p.min !== undefined ? `min ${p.min}` : "", p.max !== undefined ? `max ${p.max}` : ""].filter(Boolean).join(", ");
+          console.log(`  ${`--${p.name} <${p.type}>`.padEnd(24)} ${p.description} ${c.dim(`(default ${p.default}${range ? `; ${range}` : ""})`)}`);
+        }
       }
     });
 
-  const run = addCommonOptions(program.command("run").description("run a scenario and report its collections"))
+  const run = addCommonOptions(program.command("run").description("run a scenario and report its collections"), known)
     .addOption(new Option("--barrier <name>", "collector strategy").choices([...BARRIERS]).default("stw"))
+    .option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle", parseGogc, 100 as Gogc)
     .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr");
-  const compare = addCommonOptions(program.command("compare").description("run the same seeded workload under each strategy, side by side"))
-    .option("--barriers <list>", "strategies to compare", parseBarriers, [...BARRIERS] as Barrier[]);
 
-  /** Runs `name` once with `barrier`; scenario and engine errors become one error line. */
-  async function runOnce(cmd: Command, name: string, flags: CommonFlags, barrier: Barrier, hooks: { onLine?: (l: string) => void; gctrace?: boolean }): Promise<RunResult> {
-    const scenario = scenarios.get(name);
-    if (!scenario) cmd.error(`error: unknown scenario '${name}' (known: ${[...scenarios.keys()].join(", ")})`);
-    try {
-      return await runScenario(scenario!, (o) => loadEngine({ ...o, build: flags.build }), {
-        params: givenParams(flags),
-        seed: flags.seed,
-        build: flags.build,
-        engine: { barrier, maxHeap: flags.maxHeap, gogc: flags.gogc, memoryLimit: flags.memoryLimit, verifyEachCycle: !!flags.verify },
-        onLine: hooks.onLine,
-        onEngine: hooks.gctrace
-          ? (engine) => {
-              const tracer = new GcTracer(performance.now() * 1e6);
-              engine.onCycle = (c) => process.stderr.write(tracer.line(c) + "\n");
-            }
-          : undefined,
-      });
-    } catch (err) {
-      if (err instanceof ParamError) cmd.error(`error: ${err.message}`);
-      if (err instanceof TricolorError) cmd.error(`error: ${name} (${barrier}): ${err.message}`, { exitCode: 2 });
-      throw err;
-    }
-  }
-
-  run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gctrace?: boolean }) => {
-    const result = await runOnce(run, name, flags, flags.barrier, {
+  run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean }) => {
+    const progress = new Progress(`${name} (${flags.barrier})`);
+    const outcome = await runJob(jobFor(name, flags, known, flags.barrier, flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
-      gctrace: flags.gctrace,
+      onProgress: (f) => progress.update(f),
+      onEngine: flags.gctrace
+        ? (engine) => {
+            const tracer = new GcTracer(performance.now() * 1e6);
+            engine.onCycle = (c) => process.stderr.write(tracer.line(c) + "\n");
+          }
+        : undefined,
     });
-    process.stdout.write((flags.json ? jsonReport(result) : "\n" + textSummary(result)) + "\n");
+    progress.stop();
+    const result = outcome.ok ? outcome.result : outcome.result;
+    if (result) {
+      const c = colorsFor(process.stdout);
+      const chart = heapChart(result);
+      process.stdout.write((flags.json ? jsonReport(result) : "\n" + textSummary(result, c) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "")) + "\n");
+      writeReports(flags, [result]);
+    }
+    if (!outcome.ok) failWith(run, outcome);
   });
 
-  compare.action(async (name: string, flags: CommonFlags & { barriers: Barrier[] }) => {
-    const results: RunResult[] = [];
-    for (const barrier of flags.barriers) results.push(await runOnce(compare, name, flags, barrier, {}));
+  const compare = addCommonOptions(program.command("compare").description("run the same seeded workload under each strategy (and GOGC), side by side, on worker threads"), known)
+    .option("--barriers <list>", "strategies to compare", parseBarriers, [...BARRIERS] as Barrier[])
+    .option("--gogc <list>", "GOGC values: one, or several for a strategy × GOGC matrix (e.g. 50,100,200)", parseGogcList, [100] as Gogc[])
+    .option("--jobs <n>", "worker threads (default: one per core)", parseJobs);
+
+  compare.action(async (name: string, flags: CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number }) => {
+    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => jobFor(name, flags, known, b, g)));
+    const progress = new Progress(`compare ${name}`, jobs.length);
+    const pool = await runPool(jobs, flags.jobs, (done, total) => progress.update(done / total));
+    progress.stop();
+    const failed = pool.outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) failWith(compare, failed);
+    const results = pool.outcomes.map((o) => (o as Extract<JobOutcome, { ok: true }>).result);
     if (flags.json) {
-      process.stdout.write(jsonReport(Object.fromEntries(results.map((r) => [r.config.barrier, r]))) + "\n");
-      return;
+      const byStrategy = (rs: RunResult[]) => Object.fromEntries(rs.map((r) => [r.config.barrier, r]));
+      const doc = flags.gogc.length === 1 ? byStrategy(results) : Object.fromEntries(flags.gogc.map((g) => [String(g), byStrategy(results.filter((r) => r.config.gogc === g))]));
+      process.stdout.write(jsonReport(doc) + "\n");
+    } else {
+      const c = colorsFor(process.stdout);
+      for (const line of results[0].output) process.stdout.write(line + "\n");
+      for (const g of flags.gogc) {
+        process.stdout.write(`\n${c.bold(`── tricolor compare · ${name} · GOGC=${g} · seed ${flags.seed} ──`)}\n${compareTable(results.filter((r) => r.config.gogc === g))}\n`);
+      }
+      process.stdout.write(`\n${verdicts(results, c)}\n`);
+      const cores = pool.cpuNs / pool.wallNs;
+      process.stdout.write(
+        c.dim(`${results.length} runs on ${pool.threads} worker threads (ids ${[...new Set(pool.ranOn)].join(", ")}): ` +
+          `CPU ${formatNs(pool.cpuNs)} in ${formatNs(pool.wallNs)} wall = ${cores.toFixed(2)} cores busy`) + "\n",
+      );
     }
-    for (const line of results[0].output) process.stdout.write(line + "\n");
-    process.stdout.write(`\n── tricolor compare · ${name} · GOGC=${flags.gogc} · seed ${flags.seed} ──\n` + compareTable(results) + "\n");
+    writeReports(flags, results);
   });
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+/** Scenario modules named on the command line, loaded before parsing so their parameters become flags. */
+async function userScenarios(argv: readonly string[]): Promise<Scenario[]> {
+  const out: Scenario[] = [];
+  for (const arg of argv.slice(3)) {
+    if (arg.startsWith("-") || !isScenarioPath(arg) || scenarios.has(arg)) continue;
+    try {
+      out.push(await loadScenarioFile(arg));
+    } catch (err) {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  }
+  return out;
+}
+
+await buildProgram(await userScenarios(process.argv)).parseAsync(process.argv);

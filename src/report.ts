@@ -1,5 +1,18 @@
-/** Text and JSON renderings of run results, and the side-by-side comparison table. */
+/** Text and JSON renderings of run results, the side-by-side comparison table, and its verdicts. */
 import type { RunResult } from "./run.js";
+
+/** The colour functions used (picocolors' shape); `plain` when colours are off. */
+export interface Colors {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+const same = (s: string) => s;
+export const plain: Colors = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -25,15 +38,24 @@ const STRATEGY_LABEL: Record<string, string> = {
   none: "concurrent · NO barrier (unsafe)",
 };
 
-/** The summary printed after a scenario's own lines. */
-export function textSummary(r: RunResult): string {
+/** MMU at the window nearest `ns` (the curve is log-spaced). */
+export function mmuAt(r: RunResult, ns: number): number {
+  let best = r.mmu[0];
+  for (const p of r.mmu) if (Math.abs(Math.log(p.windowNs / ns)) < Math.abs(Math.log(best.windowNs / ns))) best = p;
+  return best ? best.utilization : 1;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** The summary printed after a scenario's own lines: one terminal screen. */
+export function textSummary(r: RunResult, c: Colors = plain): string {
   const p = r.gc.pauses;
   const sp = r.gc.stackPauses;
   const gogc = r.config.gogc === "off" ? "off" : String(r.config.gogc);
   const limit = r.config.memoryLimitBytes ? ` · limit ${formatBytes(r.config.memoryLimitBytes)}` : "";
   const lines = [
-    `── tricolor · ${r.scenario} · ${STRATEGY_LABEL[r.config.barrier]} · GOGC=${gogc}${limit} · max heap ${formatBytes(r.config.maxHeapBytes)} ──`,
-    `gc       ${r.gc.cycles} cycles · STW pauses ${p.count} · total ${formatNs(p.totalNs)} · p50 ${formatNs(p.p50Ns)} · p99 ${formatNs(p.p99Ns)} · max ${formatNs(p.maxNs)}`,
+    c.bold(`── tricolor · ${r.scenario} · ${STRATEGY_LABEL[r.config.barrier]} · GOGC=${gogc}${limit} · max heap ${formatBytes(r.config.maxHeapBytes)} ──`),
+    `gc       ${r.gc.cycles} cycles · STW pauses ${p.count} · total ${formatNs(p.totalNs)} · p50 ${formatNs(p.p50Ns)} · p95 ${formatNs(p.p95Ns)} · p99 ${formatNs(p.p99Ns)} · max ${c.bold(formatNs(p.maxNs))}`,
     `work     STW max ${count(r.gc.stwWork.maxWords)} words · total mark ${count(r.gc.markWords)} words (assists ${count(r.gc.assistWords)}, background ${count(r.gc.backgroundWords)})`,
   ];
   if (sp.count > 0) {
@@ -45,15 +67,19 @@ export function textSummary(r: RunResult): string {
   }
   lines.push(
     `heap     peak ${formatBytes(r.heap.peakBytes)} · live ${formatBytes(r.heap.liveBytes)} (${count(r.heap.liveObjects)} objects) after final GC · mapped ${formatBytes(r.heap.mappedBytes)}`,
-    `objects  ${count(r.heap.objectsAllocated)} allocated · ${count(r.heap.objectsFreed)} freed`,
-    `verify   ${r.verify.lostObjects} lost objects${r.verify.lostAtMark ? ` (caught at mark termination and kept alive)` : ""} · ${r.verify.integrityErrors} integrity errors`,
+    `objects  ${count(r.heap.objectsAllocated)} allocated · ${count(r.heap.objectsFreed)} freed · ${formatBytes(r.allocBytesPerSec)}/s allocated`,
+    `cpu      GC ${pct(r.gcCpuFraction)} of wall · MMU 1 ms ${pct(mmuAt(r, 1e6))} · 10 ms ${pct(mmuAt(r, 1e7))} · 100 ms ${pct(mmuAt(r, 1e8))}`,
+    (r.verify.lostObjects || r.verify.integrityErrors ? c.red : c.green)(
+      `verify   ${r.verify.lostObjects} lost objects${r.verify.lostAtMark ? ` (caught at mark termination and kept alive)` : ""} · ${r.verify.integrityErrors} integrity errors`,
+    ),
     `wall     ${formatNs(r.wallNs)}`,
   );
+  if (r.error) lines.push(c.red(`error    ${r.error.message}`));
   return lines.join("\n");
 }
 
 /** The --json document: the RunResult without its raw timeline (that goes to --trace and --html). */
-export function jsonReport(r: RunResult | Record<string, RunResult>): string {
+export function jsonReport(r: RunResult | Record<string, RunResult> | Record<string, Record<string, RunResult>>): string {
   return JSON.stringify(r, (k, v) => (k === "timeline" ? undefined : v), 2);
 }
 
@@ -82,6 +108,45 @@ const ROWS: Row[] = [
   { label: "heap peak", value: (r) => formatBytes(r.heap.peakBytes) },
   { label: "wall", value: (r) => formatNs(r.wallNs) },
 ];
+
+interface Verdict {
+  label: string;
+  value: (r: RunResult) => number;
+  show: (v: number) => string;
+  /** Lower is better unless set. */
+  higher?: boolean;
+}
+
+const VERDICTS: Verdict[] = [
+  { label: "max STW pause (wall)", value: (r) => r.gc.pauses.maxNs, show: formatNs },
+  { label: "max STW pause (work)", value: (r) => r.gc.stwWork.maxWords, show: (v) => `${count(v)} words` },
+  { label: "p99 STW pause", value: (r) => r.gc.pauses.p99Ns, show: formatNs },
+  { label: "MMU at 1 ms", value: (r) => mmuAt(r, 1e6), show: pct, higher: true },
+  { label: "total GC work", value: (r) => r.gc.markWords, show: (v) => `${count(v)} words` },
+  { label: "GC CPU share", value: (r) => r.gcCpuFraction, show: pct },
+  { label: "heap peak", value: (r) => r.heap.peakBytes, show: formatBytes },
+  { label: "wall time", value: (r) => r.wallNs, show: formatNs },
+];
+
+const runLabel = (r: RunResult, withGogc: boolean) => (withGogc ? `${r.config.barrier} @ GOGC=${r.config.gogc}` : r.config.barrier);
+
+/**
+ * One line per metric naming the best run. A strategy that lost objects is
+ * not eligible: a fast collector that frees live objects is not a winner.
+ */
+export function verdicts(results: readonly RunResult[], c: Colors = plain): string {
+  const withGogc = new Set(results.map((r) => r.config.gogc)).size > 1;
+  const safe = results.filter((r) => r.verify.lostObjects === 0);
+  const lines = [c.bold("verdict")];
+  for (const v of VERDICTS) {
+    if (safe.length === 0) break;
+    const best = safe.reduce((a, b) => ((v.higher ? v.value(b) > v.value(a) : v.value(b) < v.value(a)) ? b : a));
+    lines.push(`  ${v.label.padEnd(22)} ${c.green(runLabel(best, withGogc))} (${v.show(v.value(best))})`);
+  }
+  const unsafe = results.filter((r) => r.verify.lostObjects > 0);
+  for (const r of unsafe) lines.push(c.red(`  ${"unsafe".padEnd(22)} ${runLabel(r, withGogc)} lost ${count(r.verify.lostObjects)} objects: excluded from the verdicts`));
+  return lines.join("\n");
+}
 
 /** A side-by-side table, one column per strategy. */
 export function compareTable(results: readonly RunResult[]): string {

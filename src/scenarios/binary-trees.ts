@@ -97,6 +97,7 @@ export const binaryTrees: Scenario = {
         check += itemCheck(e, e.pop(w), stack);
       }
       ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
+      ctx.progress((d - MIN_DEPTH + 2) / (maxDepth - MIN_DEPTH + 2));
     }
     ctx.print(`long lived tree of depth ${maxDepth}\t check: ${itemCheck(e, e.peek(g), stack)}`);
   },

@@ -87,6 +87,7 @@ export const churn: Scenario = {
         e.setLocal(g, 0, item(rnd(live)));
       }
       replaced++;
+      if ((step & 0xffff) === 0) ctx.progress(step / steps);
     }
     ctx.print(`churn: ${live} live items, ${nGoroutines} goroutines × ${depth} frames, ${replaced} items replaced`);
   },

@@ -1,0 +1,67 @@
+/**
+ * One run as plain data — what a worker thread needs to reproduce it — and
+ * the function that runs it. Shared by the CLI (in-process runs) and the
+ * compare workers, so both run exactly the same way.
+ */
+import { loadEngine, type Build } from "./node.js";
+import type { Barrier } from "./engine.js";
+import type { Gogc } from "./flags.js";
+import { scenarios } from "./scenarios/index.js";
+import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
+import { runScenario, ScenarioError, type RunOptions, type RunResult } from "./run.js";
+import { ParamError, type Scenario } from "./scenario.js";
+import { TricolorError } from "./errors.js";
+
+export interface Job {
+  /** A built-in scenario's name, or a path to a scenario module. */
+  scenario: string;
+  barrier: Barrier;
+  gogc: Gogc;
+  params: Record<string, string>;
+  seed: number;
+  build: Build;
+  maxHeap: number;
+  memoryLimit: number;
+  verify: boolean;
+}
+
+/** How a job ended: a result, or a one-line reason (with what was measured, when there is any). */
+export type JobOutcome =
+  | { ok: true; result: RunResult }
+  | { ok: false; kind: "usage" | "engine" | "scenario"; message: string; result?: RunResult };
+
+/** The scenario a job names: built-in, or loaded from its file. */
+export async function resolveScenario(name: string): Promise<Scenario> {
+  const builtin = scenarios.get(name);
+  if (builtin) return builtin;
+  if (isScenarioPath(name)) return loadScenarioFile(name);
+  throw new ParamError(`unknown scenario '${name}' (known: ${[...scenarios.keys()].join(", ")}; or a path to a scenario module)`);
+}
+
+/** Runs `job`; never throws for bad input, engine errors or scenario failures. */
+export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEngine" | "onProgress"> = {}): Promise<JobOutcome> {
+  let scenario: Scenario;
+  try {
+    scenario = await resolveScenario(job.scenario);
+  } catch (err) {
+    return { ok: false, kind: "usage", message: (err as Error).message };
+  }
+  try {
+    const result = await runScenario(scenario, (o) => loadEngine({ ...o, build: job.build }), {
+      params: job.params,
+      seed: job.seed,
+      build: job.build,
+      engine: { barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify },
+      ...hooks,
+    });
+    return { ok: true, result };
+  } catch (err) {
+    if (err instanceof ParamError) return { ok: false, kind: "usage", message: err.message };
+    if (err instanceof ScenarioError) {
+      const engineFault = err.cause instanceof TricolorError ? ` (${err.cause.name})` : "";
+      return { ok: false, kind: "scenario", message: `${err.message}${engineFault}`, result: err.result };
+    }
+    if (err instanceof TricolorError) return { ok: false, kind: "engine", message: `${scenario.name} (${job.barrier}): ${err.message}` };
+    throw err;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The HTML report, opened in a real headless Chromium (Debian's, through
+ * playwright-core): every chart is drawn and shows each run's data in its
+ * strategy's color, the page is self-contained (no request but the file
+ * itself), and hostile text cannot break out of the page. Screenshots go to
+ * test-output/ for a human to look at.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Barrier } from "../src/engine.js";
+import { binLabel, chartJsUmd, escapeHtml, jsonForScript, pauseHistogram, renderHtml, STRATEGY_COLORS } from "../src/html.js";
+import { loadEngine } from "../src/node.js";
+import { runScenario, type RunResult } from "../src/run.js";
+import { churn } from "../src/scenarios/churn.js";
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A small churn run with several GC cycles (GOGC=50 keeps the goal near the 2 MiB minimum). */
+function churnRun(barrier: Barrier): Promise<RunResult> {
+  return runScenario(churn, (o) => loadEngine({ ...o, build: "release", barrier }), {
+    params: { live: 20_000, goroutines: 20, "stack-depth": 8, steps: 160_000 },
+    engine: { gogc: 50 },
+  });
+}
+
+interface CanvasStats {
+  id: string;
+  width: number;
+  height: number;
+  /** Share of pixels drawn on (alpha > 0): the canvas background is transparent. */
+  inked: number;
+  /** Per color asked for: pixels inside the plot area (not the legend or axes) within a small distance of it. */
+  colorPixels: Record<string, number>;
+}
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  errors: string[];
+  canvases: CanvasStats[];
+}
+
+let browser: Browser;
+let compared: RunResult[];
+let single: RunResult;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // One after another, before the browser starts: each run's timing is its own.
+  compared = [];
+  for (const b of ["stw", "hybrid", "none"] as const) compared.push(await churnRun(b));
+  single = compared[1];
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Writes `html` to test-output/`name`.html, opens it and measures every canvas. */
+async function open(html: string, name: string, colors: string[]): Promise<Opened> {
+  const file = join(OUT, `${name}.html`);
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("dialog", (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+  const canvases = await page.evaluate((wanted: string[]) => {
+    const rgb = wanted.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+    const charts = (window as unknown as { tricolorCharts: Record<string, { chartArea: { left: number; top: number; right: number; bottom: number } }> }).tricolorCharts;
+    return Array.from(document.querySelectorAll("canvas")).map((c) => {
+      const ctx = c.getContext("2d")!;
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      const rect = c.getBoundingClientRect();
+      const scale = c.width / rect.width;
+      const area = charts[c.id]?.chartArea ?? { left: 0, top: 0, right: 0, bottom: 0 };
+      let inked = 0;
+      const hits = wanted.map(() => 0);
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] === 0) continue;
+        inked++;
+        const x = (i / 4) % c.width;
+        const y = Math.floor(i / 4 / c.width);
+        if (data[i + 3] < 128 || x < area.left * scale || x >= area.right * scale || y < area.top * scale || y >= area.bottom * scale) continue;
+        for (let k = 0; k < rgb.length; k++) {
+          const [r, g, b] = rgb[k];
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) hits[k]++;
+        }
+      }
+      return {
+        id: c.id,
+        width: rect.width,
+        height: rect.height,
+        inked: inked / (data.length / 4),
+        colorPixels: Object.fromEntries(wanted.map((w, k) => [w, hits[k]])),
+      };
+    });
+  }, colors);
+  if (process.env.HTML_TEST_VERBOSE) console.log(name, JSON.stringify(canvases));
+  return { page, requests, errors, canvases };
+}
+
+function expectSelfContained(o: Opened, name: string): void {
+  expect(o.requests).toEqual([pathToFileURL(join(OUT, `${name}.html`)).href]);
+  expect(o.errors).toEqual([]);
+}
+
+/**
+ * Every expected chart exists, has its fixed size, is well inked, and its plot
+ * area shows each listed run color (and none of `absent`).
+ */
+function expectCharts(o: Opened, expected: Record<string, string[]>, absent: Record<string, string[]> = {}): void {
+  expect(o.canvases.map((c) => c.id).sort()).toEqual(Object.keys(expected).sort());
+  for (const c of o.canvases) {
+    expect(c.width, c.id).toBeGreaterThan(300);
+    expect(c.height, c.id).toBeGreaterThan(200);
+    // Axes, ticks, labels and data: a good few percent of a chart is drawn on.
+    expect(c.inked, c.id).toBeGreaterThan(0.02);
+    for (const color of expected[c.id]) expect(c.colorPixels[color], `${c.id} ${color}`).toBeGreaterThan(25);
+    for (const color of absent[c.id] ?? []) expect(c.colorPixels[color], `${c.id} ${color} (absent)`).toBeLessThan(5);
+  }
+}
+
+describe("html report", () => {
+  it("compares stw, hybrid and none: every chart drawn, nothing fetched, no errors", async () => {
+    const html = renderHtml(compared);
+    // Static: one document, no external resources.
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    // (Matched as booleans: a failing toMatch would print the whole 300 kB page.)
+    expect(/<(script|link|img|iframe)[^>]+(src|href)=/i.test(html)).toBe(false);
+    const css = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? "";
+    expect(css.length).toBeGreaterThan(100);
+    expect(/@import|url\(|@font-face/i.test(css)).toBe(false);
+    const colors = compared.map((r) => STRATEGY_COLORS[r.config.barrier]);
+    const o = await open(html, "html-report", colors);
+    try {
+      expectSelfContained(o, "html-report");
+      const [stw, hybrid, none] = colors;
+      expectCharts(o, {
+        "heap-0": [stw],
+        "heap-1": [hybrid],
+        "heap-2": [none],
+        "pause-timeline": colors,
+        "pause-hist": colors,
+        // stw scans stacks inside its one pause: only the concurrent runs have stack-scan pauses.
+        "stack-hist": [hybrid, none],
+        mmu: colors,
+      }, { "heap-0": [hybrid, none], "heap-1": [stw, none], "heap-2": [stw, hybrid], "stack-hist": [stw] });
+      // Header and per-run text.
+      const text = await o.page.locator("header").innerText();
+      for (const s of ["churn", "stw", "hybrid", "none", "GOGC", "50", "live=20000", "max heap", "memory limit", "seed", "release"]) expect(text).toContain(s);
+      expect(await o.page.locator("table.figures tbody tr").count()).toBe(3);
+      const gctrace = await o.page.locator("pre.gctrace").allInnerTexts();
+      expect(gctrace).toHaveLength(3);
+      gctrace.forEach((g, i) => {
+        const lines = g.split("\n");
+        expect(lines).toHaveLength(compared[i].cycles.length);
+        expect(lines[0]).toMatch(/^gc 1 @\d+\.\d{3}s \d+%: .* ms clock, .* MB goal, .* 1 P/);
+      });
+      await o.page.screenshot({ path: join(OUT, "html-report.png"), fullPage: true });
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it("renders a single run", async () => {
+    const color = STRATEGY_COLORS.hybrid;
+    const o = await open(renderHtml([single], { title: "hybrid alone" }), "html-report-single", [color]);
+    try {
+      expectSelfContained(o, "html-report-single");
+      expectCharts(o, { "heap-0": [color], "pause-timeline": [color], "pause-hist": [color], "stack-hist": [color], mmu: [color] });
+      expect(await o.page.title()).toBe("hybrid alone");
+      await o.page.screenshot({ path: join(OUT, "html-report-single.png"), fullPage: true });
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it("escapes hostile text: names and output lines cannot close the script or inject markup", async () => {
+    const evil = '</script><script>alert("pwned")</script><!-- <b>bold</b> &amp;';
+    const run: RunResult = { ...single, scenario: `churn${evil}`, output: [...single.output, evil, "\u2028line separator\u2029"] };
+    const html = renderHtml([run], { title: `title ${evil}` });
+    const o = await open(html, "html-report-escape", [STRATEGY_COLORS.hybrid]);
+    try {
+      expectSelfContained(o, "html-report-escape");
+      expect(await o.page.evaluate(() => document.querySelectorAll("script").length)).toBe(3);
+      expect(await o.page.evaluate(() => document.querySelectorAll("b").length)).toBe(0);
+      expect(await o.page.title()).toBe(`title ${evil}`);
+      expect(await o.page.locator("pre.output").innerText()).toContain(evil);
+      expect(await o.page.locator("dl.meta").innerText()).toContain(`churn${evil}`);
+      expect(o.canvases).toHaveLength(5);
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it("escaping and binning helpers", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    const json = jsonForScript({ s: "</script><!--\u2028" });
+    expect(json).not.toMatch(/[<>\u2028]/);
+    expect(JSON.parse(json)).toEqual({ s: "</script><!--\u2028" });
+    expect(chartJsUmd()).toMatch(/Chart\.js v4/);
+    expect(chartJsUmd()).not.toMatch(/<\/script/i);
+    // 1-2-5 bins from the edge at or below the minimum past the maximum; [lo, hi).
+    const h = pauseHistogram([[1_500, 2_000, 9_999], [45_000], []]);
+    expect(h.edgesNs).toEqual([1_000, 2_000, 5_000, 10_000, 20_000, 50_000]);
+    expect(h.labels).toEqual(["1–2 µs", "2–5 µs", "5–10 µs", "10–20 µs", "20–50 µs"]);
+    expect(binLabel(200, 500)).toBe("200–500 ns");
+    expect(binLabel(500, 1000)).toBe("0.5–1 µs");
+    expect(binLabel(5e8, 1e9)).toBe("0.5–1 s");
+    expect(h.counts).toEqual([
+      [1, 1, 1, 0, 0],
+      [0, 0, 0, 0, 1],
+      [0, 0, 0, 0, 0],
+    ]);
+    expect(pauseHistogram([[], []])).toEqual({ edgesNs: [], labels: [], counts: [[], []] });
+    expect(() => renderHtml([])).toThrow(RangeError);
+  });
+});

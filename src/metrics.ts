@@ -15,7 +15,10 @@ export interface PauseSummary {
 }
 
 export interface WorkSummary {
-  /** Root and object words scanned in the largest pause. */
+  /** Root and object words scanned in the pause at each rank (by work, not by wall time). */
+  p50Words: number;
+  p95Words: number;
+  p99Words: number;
   maxWords: number;
   totalWords: number;
 }
@@ -40,11 +43,12 @@ export function summarizePauses(pauses: readonly Pause[]): PauseSummary {
 }
 
 export function summarizeWork(pauses: readonly Pause[]): WorkSummary {
-  let maxWords = 0;
-  let totalWords = 0;
-  for (const p of pauses) {
-    maxWords = Math.max(maxWords, p.words);
-    totalWords += p.words;
-  }
-  return { maxWords, totalWords };
+  const words = pauses.map((p) => p.words).sort((a, b) => a - b);
+  return {
+    p50Words: percentile(words, 0.5),
+    p95Words: percentile(words, 0.95),
+    p99Words: percentile(words, 0.99),
+    maxWords: words.length ? words[words.length - 1] : 0,
+    totalWords: words.reduce((a, b) => a + b, 0),
+  };
 }

@@ -56,7 +56,7 @@ export function textSummary(r: RunResult, c: Colors = plain): string {
   const lines = [
     c.bold(`── tricolor · ${r.scenario} · ${STRATEGY_LABEL[r.config.barrier]} · GOGC=${gogc}${limit} · max heap ${formatBytes(r.config.maxHeapBytes)} ──`),
     `gc       ${r.gc.cycles} cycles · STW pauses ${p.count} · total ${formatNs(p.totalNs)} · p50 ${formatNs(p.p50Ns)} · p95 ${formatNs(p.p95Ns)} · p99 ${formatNs(p.p99Ns)} · max ${c.bold(formatNs(p.maxNs))}`,
-    `work     STW max ${count(r.gc.stwWork.maxWords)} words · total mark ${count(r.gc.markWords)} words (assists ${count(r.gc.assistWords)}, background ${count(r.gc.backgroundWords)})`,
+    `work     STW pauses p50 ${count(r.gc.stwWork.p50Words)} · p99 ${count(r.gc.stwWork.p99Words)} · max ${count(r.gc.stwWork.maxWords)} words · all marking ${count(r.gc.markWords)} words (assists ${count(r.gc.assistWords)}, background ${count(r.gc.backgroundWords)})`,
   ];
   if (sp.count > 0) {
     lines.push(`stacks   ${sp.count} goroutine pauses · p50 ${formatNs(sp.p50Ns)} · p99 ${formatNs(sp.p99Ns)} · max ${formatNs(sp.maxNs)} (${count(sp.maxWords)} words)`);

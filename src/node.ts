@@ -27,3 +27,6 @@ export async function loadEngine(options: EngineOptions & { build?: Build } = {}
   const { build = "release", ...rest } = options;
   return Engine.create(await coreModule(build), rest);
 }
+
+export { renderHtml } from "./html.js";
+export { loadScenarioFile } from "./load-scenario.js";

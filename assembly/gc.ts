@@ -28,8 +28,10 @@
 // to the goal, so a mutator that outruns the background marker pays for its
 // allocation in marking. If the work outgrows the estimate, the estimate
 // becomes the whole heap at the start of the cycle and the goal stretches to
-// Go's hard goal (1.1×). Work runs in slices of at least `quantum` words so
-// each slice is timed and reported without timing every allocation.
+// Go's hard goal (1.1×). Background work runs one slice of `quantum` words
+// per safe point at most (unspent credit is banked, up to 32 slices); assists
+// pay their debt whole, in slices of at least `quantum` words, so each slice
+// is timed and reported without timing every allocation.
 //
 // Every pause records its wall time (host clock) and its deterministic work
 // (words scanned, stacks scanned, objects scanned); tests compare work,
@@ -52,6 +54,8 @@ import * as abi from "../src/abi";
 
 /** Words of mark work per slice: background credit and assist debt are paid in quanta. */
 let quantum: f64 = 4096;
+// @ts-ignore: decorator
+@inline const MAX_BANKED_QUANTA: f64 = 32;
 export function setQuantum(words: u32): void { quantum = <f64>max<u32>(words, 1); }
 
 export let cycles: u32 = 0;
@@ -265,8 +269,11 @@ export function safePoint(bytes: u64): void {
   bgCredit += <f64>units * <f64>bgPercent / <f64>(100 - min<u32>(bgPercent, 99));
   if (bytes > 0) assistDebt += <f64>bytes * assistRatio();
   if (bgCredit >= quantum) {
-    let done = slice(abi.EV_MARK_SLICE, bgCredit);
-    bgCredit = done < bgCredit ? 0 : bgCredit - done; // unused credit is idle time: not banked
+    // One quantum per safe point, like a worker preempted after a time slice:
+    // the rest of the credit waits for the next safe points (up to a bound),
+    // so no single slice stops the mutator for long.
+    let done = slice(abi.EV_MARK_SLICE, quantum);
+    bgCredit = done < quantum ? 0 : min<f64>(bgCredit - done, quantum * MAX_BANKED_QUANTA);
   }
   if (assistDebt >= quantum) {
     let done = slice(abi.EV_ASSIST, min<f64>(assistDebt, 1e15));

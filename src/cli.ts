@@ -71,8 +71,23 @@ function givenParams(flags: CommonFlags, known: readonly Scenario[]): Record<str
   return given;
 }
 
-function jobFor(name: string, flags: CommonFlags, known: readonly Scenario[], barrier: Barrier, gogc: Gogc): Job {
-  return { scenario: name, barrier, gogc, params: givenParams(flags, known), seed: flags.seed, build: flags.build, maxHeap: flags.maxHeap, memoryLimit: flags.memoryLimit, verify: !!flags.verify || barrier === "none" };
+/**
+ * A job from the command line. Engine settings the user did not give stay
+ * undefined, so a scenario's own engineOptions (e.g. a bigger heap) apply.
+ */
+function jobFor(cmd: Command, name: string, flags: CommonFlags, known: readonly Scenario[], barrier: Barrier, gogc: Gogc | undefined): Job {
+  const given = (key: string) => cmd.getOptionValueSource(key) !== "default";
+  return {
+    scenario: name,
+    barrier,
+    gogc,
+    params: givenParams(flags, known),
+    seed: flags.seed,
+    build: flags.build,
+    maxHeap: given("maxHeap") ? flags.maxHeap : undefined,
+    memoryLimit: given("memoryLimit") ? flags.memoryLimit : undefined,
+    verify: !!flags.verify || barrier === "none",
+  };
 }
 
 /** Writes the --html and --trace files a command asked for. */
@@ -119,7 +134,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
 
   run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean }) => {
     const progress = new Progress(`${name} (${flags.barrier})`);
-    const outcome = await runJob(jobFor(name, flags, known, flags.barrier, flags.gogc), {
+    const outcome = await runJob(jobFor(run, name, flags, known, flags.barrier, run.getOptionValueSource("gogc") === "default" ? undefined : flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
       onProgress: (f) => progress.update(f),
       onEngine: flags.gctrace
@@ -146,7 +161,9 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     .option("--jobs <n>", "worker threads (default: one per core)", parseJobs);
 
   compare.action(async (name: string, flags: CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number }) => {
-    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => jobFor(name, flags, known, b, g)));
+    // A GOGC matrix always sets GOGC; a single default value leaves it to the scenario.
+    const gogcGiven = compare.getOptionValueSource("gogc") !== "default";
+    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined)));
     const progress = new Progress(`compare ${name}`, jobs.length);
     const pool = await runPool(jobs, flags.jobs, (done, total) => progress.update(done / total));
     progress.stop();
@@ -160,7 +177,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     } else {
       const c = colorsFor(process.stdout);
       for (const line of results[0].output) process.stdout.write(line + "\n");
-      for (const g of flags.gogc) {
+      for (const g of new Set(results.map((r) => r.config.gogc))) {
         process.stdout.write(`\n${c.bold(`── tricolor compare · ${name} · GOGC=${g} · seed ${flags.seed} ──`)}\n${compareTable(results.filter((r) => r.config.gogc === g))}\n`);
       }
       process.stdout.write(`\n${verdicts(results, c)}\n`);

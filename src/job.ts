@@ -16,12 +16,13 @@ export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */
   scenario: string;
   barrier: Barrier;
-  gogc: Gogc;
+  /** Engine settings left undefined keep the scenario's own choice (Scenario.engineOptions), then the defaults. */
+  gogc?: Gogc;
   params: Record<string, string>;
   seed: number;
   build: Build;
-  maxHeap: number;
-  memoryLimit: number;
+  maxHeap?: number;
+  memoryLimit?: number;
   verify: boolean;
 }
 
@@ -29,6 +30,11 @@ export interface Job {
 export type JobOutcome =
   | { ok: true; result: RunResult }
   | { ok: false; kind: "usage" | "engine" | "scenario"; message: string; result?: RunResult };
+
+/** Drops undefined fields, so they do not override the scenario's engine options. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /** The scenario a job names: built-in, or loaded from its file. */
 export async function resolveScenario(name: string): Promise<Scenario> {
@@ -51,7 +57,7 @@ export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEng
       params: job.params,
       seed: job.seed,
       build: job.build,
-      engine: { barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify },
+      engine: definedOnly({ barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify }),
       ...hooks,
     });
     return { ok: true, result };

@@ -141,7 +141,9 @@ export function verdicts(results: readonly RunResult[], c: Colors = plain): stri
   for (const v of VERDICTS) {
     if (safe.length === 0) break;
     const best = safe.reduce((a, b) => ((v.higher ? v.value(b) > v.value(a) : v.value(b) < v.value(a)) ? b : a));
-    lines.push(`  ${v.label.padEnd(22)} ${c.green(runLabel(best, withGogc))} (${v.show(v.value(best))})`);
+    const tied = safe.filter((r) => v.value(r) === v.value(best));
+    const who = tied.length === safe.length && safe.length > 1 ? c.dim("no difference") : c.green(tied.map((r) => runLabel(r, withGogc)).join(", "));
+    lines.push(`  ${v.label.padEnd(22)} ${who} (${v.show(v.value(best))})`);
   }
   const unsafe = results.filter((r) => r.verify.lostObjects > 0);
   for (const r of unsafe) lines.push(c.red(`  ${"unsafe".padEnd(22)} ${runLabel(r, withGogc)} lost ${count(r.verify.lostObjects)} objects: excluded from the verdicts`));

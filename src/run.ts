@@ -49,6 +49,9 @@ export interface RunResult {
     objectsFreed: number;
     bytesAllocated: number;
     bytesFreed: number;
+    /** Goroutines still alive at the end, and the bytes of their stacks. */
+    goroutines: number;
+    stackBytes: number;
   };
   verify: {
     /** Lost objects: found at mark termination (rescued, under none) plus any at the end. */
@@ -216,6 +219,8 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       objectsFreed: s.objectsFreed,
       bytesAllocated: s.bytesAllocated,
       bytesFreed: s.bytesFreed,
+      goroutines: s.goroutines,
+      stackBytes: s.stackBytes,
     },
     verify: {
       lostObjects: s.lostAtMark + v.lostObjects,

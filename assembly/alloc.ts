@@ -101,9 +101,8 @@ function nextWord(k: usize): bool {
   return false;
 }
 
-/** Counts what the cache's span gained since it was loaded and lets go of it. */
-export function flushCache(c: u32): void {
-  let k = cacheOf(c);
+/** Counts what the cache's span gained since it was last counted; the cache keeps its span. */
+function countCache(k: usize): void {
   let s = load<u32>(k, C_SPAN);
   if (s == NONE) return;
   let count = countBits(allocBits(s), spanNelems(s));
@@ -114,14 +113,28 @@ export function flushCache(c: u32): void {
   bytesAllocated += bytes;
   noteAllocated(bytes);
   if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+}
+
+/** Counts the cache's span and lets go of it. */
+export function flushCache(c: u32): void {
+  let k = cacheOf(c);
+  countCache(k);
   store<u64>(k, 0, C_CACHE);
   store<u32>(k, 0, C_NELEMS);
   store<u32>(k, NONE, C_SPAN);
 }
 
-/** Flushes every cache: statistics become exact and no span is held. */
+/** Lets go of every cache's span (a cycle is starting or ending): no span escapes its sweep. */
 export function flushAllCaches(): void {
   for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) flushCache(c);
+}
+
+/**
+ * Makes statistics exact without changing what the allocator does next:
+ * looking at the heap must not change it (stats, verify and profiles call this).
+ */
+export function countAllCaches(): void {
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) countCache(cacheOf(c));
 }
 
 /** Makes span `s` the cache of class `c`. */
@@ -187,12 +200,8 @@ function allocLarge(bytes: u32): usize {
   let pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
   if (overTrigger()) gcTrigger();
   sweepProportionally(heapLive);
-  let s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
-  if (s == NONE) {
-    gcCollect();
-    s = newSpanReclaiming(LARGE_CLASS, SPAN_LARGE, pages);
-    if (s == NONE) return 0;
-  }
+  let s = spanOrCollect(LARGE_CLASS, SPAN_LARGE, pages);
+  if (s == NONE) return 0;
   setBit(allocBits(s), 0);
   if (allocBlack) markNew(s, 0);
   setSpanAllocCount(s, 1);
@@ -203,6 +212,18 @@ function allocLarge(bytes: u32): usize {
   if (heapAlloc > heapPeak) heapPeak = heapAlloc;
   addHeapLive(size);
   return spanBase(s);
+}
+
+/**
+ * Pages for a span that is not a small-object span (a large object or a
+ * goroutine stack): sweep first if that may free pages, and if the heap is
+ * still full, collect and try once more. NONE when even that fails.
+ */
+export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
+  let s = newSpanReclaiming(c, state, pages);
+  if (s != NONE) return s;
+  gcCollect();
+  return newSpanReclaiming(c, state, pages);
 }
 
 /** Allocates `bytes` (header included), uninitialised. 0 means out of memory. */

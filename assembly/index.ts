@@ -15,7 +15,7 @@ import { layOut, initialized, statsBase, verifyBlockBase, profileBase, cycleBase
 import { initSizeClasses, sizeToClass, classSize } from "./sizeclasses";
 import { initClassLists, spanOf, slotIndex, spanElemSize, spanClass, spanState, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed, SPAN_LARGE } from "./spans";
 import { mappedPages, freePageCount, pagesReused } from "./pages";
-import { initCaches, allocObject, flushAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
+import { initCaches, allocObject, countAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
 import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
 import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
 import { gcCollect, gcTrigger, safePoint, setQuantum, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
@@ -25,7 +25,7 @@ import { barrierCalls, barrierShaded } from "./barrier";
 import { verifyHeap, classify, heldLive } from "./verify";
 import {
   resolve, gError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, popValue,
-  slotAddress, topAddress, topSlots, dropValues, globalAddress, setPins, frameCount, stackDepthWords, liveGoroutines, stackBytes
+  slotAddress, topAddress, topSlots, dropValues, globalAddress, setPins, frameCount, stackDepthWords, liveGoroutines, stackBytes, stackBytesWanted
 } from "./roots";
 import { buildList, buildTree } from "./bulk";
 import { writePointer } from "./barrier";
@@ -173,7 +173,7 @@ export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: 
   let bytes = objectBytes(site, nptr, scalarBytes);
   if (bytes == 0) return 0;
   // Room for the result first: a stack that cannot grow must fail before the object exists.
-  if (npop == 0 && pushValue(d, 0) != abi.OK) { fail(abi.E_OUT_OF_MEMORY, 0, g); return 0; }
+  if (npop == 0 && pushValue(d, 0) != abi.OK) { fail(abi.E_OUT_OF_MEMORY, 0, stackBytesWanted); return 0; }
   if (npop == 0) dropValues(d, 1);
   let p = newObject(site, nptr, bytes);
   if (p == 0) return 0;
@@ -208,8 +208,13 @@ export function allocTree(g: u32, site: u32, depth: u32): i32 {
 
 export function spawn(): u32 {
   let g = spawnG();
-  if (g == 0) fail(gError, 0, 0);
+  if (g == 0) fail(gError, 0, gError == abi.E_OUT_OF_MEMORY ? stackBytesWanted : 0);
   return g;
+}
+
+/** Records a stack operation's failure: out of memory names the bytes the stack wanted. */
+function stackFail(rc: i32, g: u32): i32 {
+  return fail(rc, 0, rc == abi.E_OUT_OF_MEMORY ? stackBytesWanted : g);
 }
 
 export function exit(g: u32): i32 {
@@ -224,7 +229,7 @@ export function pushFrame(g: u32, slots: u32): i32 {
   if (d == 0) return fail(gError, 0, g);
   if (slots > 1 << 24) return fail(abi.E_SLOT_RANGE, 0, slots);
   let rc = pushF(d, slots);
-  return rc == abi.OK ? rc : fail(rc, 0, g);
+  return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
 export function popFrame(g: u32): i32 {
@@ -239,7 +244,7 @@ export function push(g: u32, p: usize): i32 {
   if (d == 0) return fail(gError, 0, g);
   if (checkRef(p) != abi.OK) return errCode;
   let rc = pushValue(d, p);
-  return rc == abi.OK ? rc : fail(rc, 0, g);
+  return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
 /** Pops the top value of g's top frame. 0 may be nil or an error: see lastErrorCode. */
@@ -247,9 +252,9 @@ export function pop(g: u32): usize {
   errCode = abi.OK;
   let d = resolve(g);
   if (d == 0) { fail(gError, 0, g); return 0; }
-  let p = popValue(d);
-  if (p == 0 && gError == abi.E_STACK_EMPTY) { fail(abi.E_STACK_EMPTY, 0, g); }
-  return p;
+  // Checked here, not through gError, which may still hold an earlier failure.
+  if (topSlots(d) == 0) { fail(abi.E_STACK_EMPTY, 0, 1); return 0; }
+  return popValue(d);
 }
 
 /** Drops `n` values from g's top frame. */
@@ -382,7 +387,7 @@ export function sweepAll(): void { finishSweep(); }
 
 /** Runs the verifier; returns lost objects. Results in the verify block. */
 export function verify(mode: i32): u32 {
-  flushAllCaches();
+  countAllCaches();
   return verifyHeap(mode, false);
 }
 
@@ -397,7 +402,7 @@ function put(i: i32, v: f64): void { store<f64>(statsBase + (<usize>i << 3), v);
 
 /** Fills the stats block (src/abi.ts S_*); caches are flushed so counts are exact. */
 export function snapshotStats(): void {
-  flushAllCaches();
+  countAllCaches();
   put(abi.S_CYCLES, <f64>cycles);
   put(abi.S_HEAP_ALLOC_BYTES, <f64>heapAlloc);
   put(abi.S_HEAP_PEAK_BYTES, <f64>heapPeak);
@@ -431,7 +436,7 @@ export function snapshotStats(): void {
 
 /** Fills the profile block: objects and bytes held live, per size class and per site. */
 export function heapProfile(): void {
-  flushAllCaches();
+  countAllCaches();
   memory.fill(profileBase, 0, abi.PROFILE_SLOTS * 8);
   for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
     for (let s = listHead(c); s != NONE; s = spanNext(s)) {

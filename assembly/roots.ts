@@ -26,7 +26,8 @@
 // when the slot is reused instead of silently naming another goroutine.
 
 import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_SIZE, NONE } from "./layout";
-import { newSpan, releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
+import { releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
+import { spanOrCollect } from "./alloc";
 import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_EMPTY, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, STRATEGY_DIJKSTRA } from "../src/abi";
 import { phase, strategy, markCycle, setCurG, tick, PHASE_MARK } from "./state";
 
@@ -58,6 +59,8 @@ import { phase, strategy, markCycle, setCurG, tick, PHASE_MARK } from "./state";
 @inline const INITIAL_STACK_PAGES: u32 = 1;
 
 export let liveGoroutines: u32 = 0;
+/** Bytes the last stack allocation asked for (reported with out of memory). */
+export let stackBytesWanted: u32 = 0;
 export let stackBytes: u64 = 0;
 let usedSlots: u32 = 0; // descriptors ever handed out; beyond it, all are free
 let freeList: u32 = NONE;
@@ -124,7 +127,7 @@ export function spawn(): u32 {
     gError = E_TOO_MANY_GOROUTINES;
     return 0;
   }
-  let s = newSpan(0, SPAN_STACK, INITIAL_STACK_PAGES);
+  let s = newStack(INITIAL_STACK_PAGES);
   if (s == NONE) { gError = E_OUT_OF_MEMORY; return 0; }
   let d = gdesc(index);
   if (index == freeList) freeList = load<u32>(d, G_NEXT); else usedSlots++;
@@ -158,6 +161,12 @@ export function exitGoroutine(d: usize): void {
   liveGoroutines--;
 }
 
+/** A stack span of `pages` pages, collecting first if the heap is full; NONE if it still does not fit. */
+function newStack(pages: u32): u32 {
+  stackBytesWanted = pages * PAGE_SIZE;
+  return spanOrCollect(0, SPAN_STACK, pages);
+}
+
 /** Makes room for `n` more words, copying the stack to a span twice as large if needed. */
 function ensure(d: usize, n: u32): i32 {
   let sp = load<u32>(d, G_SP);
@@ -166,7 +175,8 @@ function ensure(d: usize, n: u32): i32 {
   let newCap = cap;
   while (newCap < sp + n) newCap <<= 1;
   let pages = newCap * 4 / PAGE_SIZE;
-  let s = newSpan(0, SPAN_STACK, pages);
+  // May collect: the old stack is still in place and consistent meanwhile.
+  let s = newStack(pages);
   if (s == NONE) return E_OUT_OF_MEMORY;
   let old = load<u32>(d, G_STACK);
   memory.copy(spanBase(s), spanBase(old), <usize>sp << 2);

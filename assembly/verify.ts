@@ -21,7 +21,7 @@
 // strategy reports what it lost instead of freeing live objects silently and
 // leaving the mutator with dangling pointers.
 
-import { verifyBlockBase, verifyBitsBase, verifyQueueBase, queueCap, NONE, BITMAP_BYTES_PER_PAGE } from "./layout";
+import { verifyBlockBase, verifyBitsBase, verifyQueueBase, queueCap, arenaBase, NONE, BITMAP_BYTES_PER_PAGE } from "./layout";
 import { mappedPages } from "./pages";
 import {
   spanOf, slotIndex, spanState, spanBase, spanElemSize, spanNelems, allocBits, markBits, verifyBits,
@@ -53,7 +53,8 @@ export function heldLive(s: u32, i: u32, m: i32): bool {
  */
 export function classify(p: usize, m: i32): i32 {
   let s = spanOf(p);
-  if (s == NONE) return E_NOT_IN_HEAP;
+  // A page no span owns, inside the mapped arena, held objects once: freed, not "outside".
+  if (s == NONE) return p - arenaBase < (<usize>mappedPages << 13) ? E_FREED : E_NOT_IN_HEAP;
   if (p & 7) return E_MISALIGNED;
   let st = spanState(s);
   if (st != SPAN_SMALL && st != SPAN_LARGE) return E_NOT_OBJECT;

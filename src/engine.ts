@@ -255,7 +255,9 @@ export class Engine {
   private readonly siteIds = new Map<string, number>([["(default)", 0]]);
 
   private constructor(options: EngineOptions) {
-    this.options = { ...DEFAULTS, ...options } as Required<EngineOptions>;
+    // An option given as undefined takes its default, as if it were absent.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = { ...DEFAULTS, ...given } as Required<EngineOptions>;
     const { maxHeap, barrier, memoryLimit, backgroundPercent } = this.options;
     if (!Number.isFinite(maxHeap) || maxHeap < 1 << 20 || maxHeap > MAX_HEAP_LIMIT) {
       throw new TricolorError(`maxHeap must be between 1 MiB and 3 GiB, got ${maxHeap}`, abi.E_BAD_ARGUMENT);
@@ -374,8 +376,9 @@ export class Engine {
   private fail(what: string): never {
     const c = this.core;
     const code = c.lastErrorCode();
-    if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg(), this.composition());
-    throw errorFor(code, c.lastErrorAddr(), c.lastErrorArg(), what);
+    // Addresses and sizes are u32 in the core; wasm hands them over as i32.
+    if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg() >>> 0, this.composition());
+    throw errorFor(code, c.lastErrorAddr() >>> 0, c.lastErrorArg() >>> 0, what);
   }
 
   private check(rc: number, what: string): void {
@@ -412,14 +415,14 @@ export class Engine {
 
   /** A new object with `pointers` nil slots and `scalarBytes` zero bytes. The result is unrooted: root it before the next allocation. */
   alloc(pointers: number, scalarBytes = 0, site = 0): number {
-    const p = this.core.alloc(site, pointers, scalarBytes);
+    const p = this.core.alloc(site, pointers, scalarBytes) >>> 0;
     if (p === 0) this.fail("alloc");
     return p;
   }
 
   /** A new object whose first two pointer slots are `f0` and `f1` (both stay rooted during the call). */
   allocWith(pointers: number, scalarBytes: number, f0: number, f1: number, site = 0): number {
-    const p = this.core.allocWith(site, pointers, scalarBytes, f0, f1);
+    const p = this.core.allocWith(site, pointers, scalarBytes, f0, f1) >>> 0;
     if (p === 0) this.fail("allocWith");
     return p;
   }
@@ -430,7 +433,7 @@ export class Engine {
    * One call per constructor, and nothing unrooted at any point.
    */
   allocPush(g: number, pointers: number, scalarBytes: number, pop: number, site = 0): number {
-    const p = this.core.allocPush(g, site, pointers, scalarBytes, pop);
+    const p = this.core.allocPush(g, site, pointers, scalarBytes, pop) >>> 0;
     if (p === 0) this.fail("allocPush");
     return p;
   }
@@ -448,7 +451,7 @@ export class Engine {
 
   /** Starts a goroutine with one empty frame; returns its id. */
   spawn(): number {
-    const g = this.core.spawn();
+    const g = this.core.spawn() >>> 0;
     if (g === 0) this.fail("spawn");
     return g;
   }
@@ -467,7 +470,7 @@ export class Engine {
 
   /** Removes and returns the top value of `g`'s top frame. */
   pop(g: number): number {
-    const p = this.core.pop(g);
+    const p = this.core.pop(g) >>> 0;
     if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("pop");
     return p;
   }
@@ -477,7 +480,7 @@ export class Engine {
 
   /** Value `k` from the top of `g`'s top frame (0 = top), without removing it. */
   peek(g: number, k = 0): number {
-    const p = this.core.peek(g, k);
+    const p = this.core.peek(g, k) >>> 0;
     if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("peek");
     return p;
   }
@@ -486,7 +489,7 @@ export class Engine {
   setLocal(g: number, i: number, p: number): void { this.check(this.core.setLocal(g, i, p), "setLocal"); }
 
   getLocal(g: number, i: number): number {
-    const p = this.core.getLocal(g, i);
+    const p = this.core.getLocal(g, i) >>> 0;
     if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getLocal");
     return p;
   }
@@ -510,7 +513,7 @@ export class Engine {
   setGlobal(i: number, p: number): void { this.check(this.core.setGlobal(i, p), "setGlobal"); }
 
   getGlobal(i: number): number {
-    const p = this.core.getGlobal(i);
+    const p = this.core.getGlobal(i) >>> 0;
     if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getGlobal");
     return p;
   }
@@ -520,7 +523,7 @@ export class Engine {
 
   /** Pointer slot `i` of `obj`, checking the handle and the index. */
   readField(obj: number, i: number): number {
-    const p = this.core.readField(obj, i);
+    const p = this.core.readField(obj, i) >>> 0;
     if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("readField");
     return p;
   }
@@ -602,7 +605,7 @@ export class Engine {
   /** Runs the independent verifier: reachability from the roots vs. what the collector holds live, plus heap integrity. */
   verify(): VerifyReport {
     this.core.verify(abi.VERIFY_AGAINST_ALLOC);
-    const base = this.core.verifyAddress() >>> 3;
+    const base = (this.core.verifyAddress() >>> 0) >>> 3;
     const v = (i: number) => this.f64[base + i];
     const samples = [];
     for (let k = 0; k < v(abi.V_SAMPLES); k++) samples.push({ address: v(abi.V_SAMPLE_BASE + 2 * k), code: v(abi.V_SAMPLE_BASE + 2 * k + 1) });
@@ -685,7 +688,7 @@ export class Engine {
 
   /** First and one-past-last address of the arena as mapped now. */
   arena(): { base: number; end: number } {
-    return { base: this.core.heapBase(), end: this.core.heapEnd() };
+    return { base: this.core.heapBase() >>> 0, end: this.core.heapEnd() >>> 0 };
   }
 
   /** The raw core, for benchmarks that measure the boundary itself. */

@@ -10,7 +10,7 @@ import { scenarios } from "./scenarios/index.js";
 import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
 import { runScenario, ScenarioError, type RunOptions, type RunResult } from "./run.js";
 import { ParamError, type Scenario } from "./scenario.js";
-import { TricolorError } from "./errors.js";
+import { OutOfMemoryError, TricolorError } from "./errors.js";
 
 export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */
@@ -64,8 +64,9 @@ export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEng
   } catch (err) {
     if (err instanceof ParamError) return { ok: false, kind: "usage", message: err.message };
     if (err instanceof ScenarioError) {
-      const engineFault = err.cause instanceof TricolorError ? ` (${err.cause.name})` : "";
-      return { ok: false, kind: "scenario", message: `${err.message}${engineFault}`, result: err.result };
+      // An engine refusal inside a scenario (out of memory, a bad handle) is still the engine's word: exit 2 for OOM.
+      const oom = err.cause instanceof OutOfMemoryError;
+      return { ok: false, kind: oom ? "engine" : "scenario", message: err.message, result: err.result };
     }
     if (err instanceof TricolorError) return { ok: false, kind: "engine", message: `${scenario.name} (${job.barrier}): ${err.message}` };
     throw err;

@@ -1,0 +1,121 @@
+/**
+ * The command line (bin/tricolor.js, running the dist build that `npm test`
+ * compiles first). Bad flags: non-zero exit, exactly one stderr line that
+ * starts with "error:" and names the problem, nothing on stdout. A good run
+ * with --json prints one parseable report.
+ */
+import { describe, expect, test } from "vitest";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { engine } from "./helpers.js";
+import { binaryTreesLines } from "./binary-trees-spec.js";
+
+const BIN = fileURLToPath(new URL("../bin/tricolor.js", import.meta.url));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Each bad invocation, and what its one error line must name. */
+const BAD: { name: string; args: string[]; names: (string | RegExp)[]; exit?: number; partialReport?: boolean }[] = [
+  { name: "unknown scenario (run nosuch)", args: ["run", "nosuch"], names: ["nosuch", /unknown scenario/] },
+  { name: "negative depth (--depth -3)", args: ["run", "binary-trees", "--depth", "-3"], names: ["--depth", "-3"] },
+  { name: "non-integer depth (--depth 2.5)", args: ["run", "binary-trees", "--depth", "2.5"], names: ["--depth", "2.5", /integer/] },
+  { name: "depth above the maximum (--depth 25)", args: ["run", "binary-trees", "--depth", "25"], names: ["--depth", "25"] },
+  { name: "size that is not a size (--max-heap banana)", args: ["run", "binary-trees", "--max-heap", "banana"], names: ["--max-heap", "banana"] },
+  { name: "heap limit over 3 GiB (--max-heap 4GiB)", args: ["run", "binary-trees", "--max-heap", "4GiB"], names: ["--max-heap", "4GiB"] },
+  { name: "unknown option (--frobnicate)", args: ["run", "binary-trees", "--frobnicate"], names: ["--frobnicate", /unknown option/] },
+  { name: "GOGC that is not a number (--gogc x)", args: ["run", "binary-trees", "--gogc", "x"], names: ["--gogc", "'x'"] },
+  { name: "negative seed (--seed -1)", args: ["run", "binary-trees", "--seed", "-1"], names: ["--seed", "-1"] },
+  { name: "unknown build (--build fast)", args: ["run", "binary-trees", "--build", "fast"], names: ["--build", "fast"] },
+  { name: "missing scenario (run)", args: ["run"], names: ["scenario"] },
+  { name: "option missing its value (--depth)", args: ["run", "binary-trees", "--depth"], names: ["--depth", /missing/] },
+  {
+    name: "heap too small for the run (--depth 16 --max-heap 2MiB)",
+    args: ["run", "binary-trees", "--depth", "16", "--max-heap", "2MiB"],
+    names: [/out of memory/, "binary-trees"],
+    exit: 2,
+    // A run that fails still reports what it measured up to the failure (issue 4).
+    partialReport: true,
+  },
+];
+
+describe("CLI bad input", () => {
+  for (const bad of BAD) {
+    test(`bad input: ${bad.name} → exit ${bad.exit ?? "1"}, one "error:" line naming it`, () => {
+      const r = cli(...bad.args);
+      expect(r.status).toBe(bad.exit ?? 1);
+      const lines = r.stderr.split("\n").filter((l) => l !== "");
+      expect(lines).toHaveLength(1);
+      expect(r.stderr.endsWith("\n")).toBe(true);
+      expect(lines[0].startsWith("error:")).toBe(true);
+      for (const n of bad.names) {
+        if (typeof n === "string") expect(lines[0]).toContain(n);
+        else expect(lines[0]).toMatch(n);
+      }
+      if (bad.partialReport) expect(r.stdout).toContain("── tricolor · binary-trees");
+      else expect(r.stdout).toBe("");
+    });
+  }
+});
+
+describe("CLI good runs", () => {
+  test("run binary-trees --depth 10 --json: one JSON report with every documented field", async () => {
+    const r = cli("run", "binary-trees", "--depth", "10", "--json");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout);
+    expect(j.scenario).toBe("binary-trees");
+    expect(j.config).toEqual({ params: { depth: 10, goroutines: 1, "stack-depth": 0 }, barrier: "stw", maxHeapBytes: 2 ** 30, gogc: 100, memoryLimitBytes: 0, verifyEachCycle: false, seed: 1, build: "release" });
+    expect(j.output).toEqual(binaryTreesLines(10));
+    for (const k of ["count", "totalNs", "p50Ns", "p95Ns", "p99Ns", "maxNs"]) expect(typeof j.gc.pauses[k]).toBe("number");
+    expect(j.gc.cycles).toBeGreaterThanOrEqual(1);
+    expect(j.gc.pauses.count).toBe(j.gc.cycles);
+    const p = j.gc.pauses;
+    expect(p.p50Ns <= p.p99Ns && p.p99Ns <= p.maxNs && p.maxNs <= p.totalNs).toBe(true);
+    const e = await engine({ maxHeap: 16 << 20 });
+    const nodes = 2 ** 11 - 1;
+    expect(j.heap.liveBytes).toBe(nodes * e.slotBytesFor(2, 0));
+    expect(j.heap.liveObjects).toBe(nodes);
+    expect(j.heap.peakBytes).toBeGreaterThanOrEqual(j.heap.liveBytes);
+    expect(j.heap.objectsAllocated - j.heap.objectsFreed).toBe(nodes);
+    expect(j.verify).toEqual({ lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: nodes, reachableBytes: j.heap.liveBytes });
+    expect(Number.isInteger(j.wallNs) && j.wallNs > 0).toBe(true);
+    expect(typeof j.gc.stwWork.totalWords).toBe("number");
+  });
+
+  test("flags reach the run: --gogc off --max-heap 64MiB --seed 7 --build debug --depth 6 are echoed in config", () => {
+    const r = cli("run", "binary-trees", "--depth", "6", "--gogc", "off", "--max-heap", "64MiB", "--seed", "7", "--build", "debug", "--json");
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.config).toEqual({ params: { depth: 6, goroutines: 1, "stack-depth": 0 }, barrier: "stw", maxHeapBytes: 64 * 2 ** 20, gogc: "off", memoryLimitBytes: 0, verifyEachCycle: false, seed: 7, build: "debug" });
+    expect(j.output).toEqual(binaryTreesLines(6));
+    // GOGC=off: the only cycle is the run's final collection.
+    expect(j.gc.cycles).toBe(1);
+    expect(j.heap.maxBytes).toBe(64 * 2 ** 20);
+  });
+
+  test("sizes accept binary units and plain bytes: --max-heap 1.5MiB and 3145728", () => {
+    for (const [flag, bytes] of [["1.5MiB", 1.5 * 2 ** 20], ["3145728", 3145728]] as const) {
+      const j = JSON.parse(cli("run", "binary-trees", "--depth", "4", "--max-heap", flag, "--json").stdout);
+      expect(j.config.maxHeapBytes).toBe(bytes);
+    }
+  });
+
+  test("text mode: the scenario's lines, then a summary with 0 lost objects", () => {
+    const r = cli("run", "binary-trees", "--depth", "8");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines.slice(0, binaryTreesLines(8).length)).toEqual(binaryTreesLines(8));
+    expect(r.stdout).toMatch(/verify\s+0 lost objects · 0 integrity errors/);
+    expect(r.stdout).toContain("binary-trees");
+  });
+
+  test("list names every scenario with its parameters", () => {
+    const r = cli("list");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^binary-trees\s/m);
+    expect(r.stdout).toContain("--depth");
+  });
+});

@@ -12,7 +12,7 @@
  */
 import type { RunResult } from "./run.js";
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: "X" | "C" | "M";
   pid: number;

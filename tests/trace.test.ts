@@ -3,18 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadEngine } from "../src/node.js";
 import { runScenario } from "../src/run.js";
 import { churn } from "../src/scenarios/churn.js";
-import { traceJson } from "../src/trace.js";
-
-interface Ev {
-  name: string;
-  ph: string;
-  pid: number;
-  tid?: number;
-  ts?: number;
-  dur?: number;
-  cat?: string;
-  args?: Record<string, unknown>;
-}
+import { traceJson, type TraceEvent as Ev } from "../src/trace.js";
 
 describe("--trace", () => {
   it("one complete event per STW pause, durations summing to the run's STW total, under each strategy", async () => {

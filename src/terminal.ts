@@ -16,34 +16,34 @@ export function colorsFor(stream: NodeJS.WriteStream): ReturnType<typeof pc.crea
 
 /**
  * A progress bar on stderr that appears only once a run has lasted a second,
- * and only when stderr is a terminal; silent in pipes and CI.
+ * and only when stderr is a terminal; silent in pipes and CI. Scenarios run
+ * synchronously, so no timer could fire meanwhile: the bar appears from
+ * update(), which the run calls as it progresses.
  */
 export class Progress {
   private bar: cliProgress.SingleBar | null = null;
-  private fraction = 0;
-  private readonly timer: NodeJS.Timeout | null;
+  private readonly enabled = !!process.stderr.isTTY && !process.env.CI;
+  private readonly started = performance.now();
 
-  constructor(private readonly label: string, private readonly total = 1000) {
-    this.timer = process.stderr.isTTY && !process.env.CI ? setTimeout(() => this.show(), 1000) : null;
-    this.timer?.unref();
-  }
+  constructor(private readonly label: string, private readonly total = 1000) {}
 
-  private show(): void {
-    this.bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: `${this.label} [{bar}] {percentage}% · {eta_formatted} left`, hideCursor: true, clearOnComplete: true },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(this.total, Math.round(this.fraction * this.total));
-  }
-
-  /** Progress in [0, 1]. Only draws while the bar is shown. */
+  /** Progress in [0, 1]. */
   update(fraction: number): void {
-    this.fraction = fraction;
-    this.bar?.update(Math.round(fraction * this.total));
+    if (!this.enabled) return;
+    const value = Math.round(fraction * this.total);
+    if (!this.bar) {
+      if (performance.now() - this.started < 1000) return;
+      this.bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: `${this.label} [{bar}] {percentage}% · {eta_formatted} left`, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(this.total, value);
+      return;
+    }
+    this.bar.update(value);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
     this.bar?.stop();
     this.bar = null;
   }

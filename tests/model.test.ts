@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { Driver, SITES, GLOBALS, type ObjSpec, type Op } from "./model.js";
 import { engine } from "./helpers.js";
 import type { Build } from "../src/node.js";
+import { BARRIERS, type EngineOptions } from "../src/engine.js";
 
 // ── Arbitraries ──────────────────────────────────────────────────────────
 
@@ -155,8 +156,8 @@ function buildGraph(d: Driver, graph: Graph): void {
   else d.drop(0, n);
 }
 
-async function singleCollection(graph: Graph, build: Build, markQueue?: number): Promise<Driver> {
-  const d = new Driver(await engine({ build, maxHeap: 64 << 20, globals: GLOBALS, ...(markQueue ? { markQueue } : {}) }));
+async function singleCollection(graph: Graph, build: Build, markQueue?: number, options: EngineOptions = {}): Promise<Driver> {
+  const d = new Driver(await engine({ build, maxHeap: 64 << 20, globals: GLOBALS, ...(markQueue ? { markQueue } : {}), ...options }));
   buildGraph(d, graph);
   d.checkAnytime();
   const first = d.collect();
@@ -293,6 +294,24 @@ describe("mark queue overflow", () => {
       d.setGlobal(3, 0);
       expect(d.collect().markedObjects).toBe(150);
       d.sweep();
+    });
+  }
+});
+
+describe("every collector strategy", () => {
+  // With GOGC off the only cycles are the forced ones: collect() runs a whole
+  // cycle under the strategy's phases and barrier, and must be exact.
+  for (const barrier of BARRIERS) {
+    test(`${barrier}: random graphs (30), collect() leaves exactly the reachable set live, same as stw`, async () => {
+      await fc.assert(
+        fc.asyncProperty(graphArb, async (graph) => {
+          const stw = await singleCollection(graph, "debug", undefined, { gogc: "off" });
+          const d = await singleCollection(graph, "debug", undefined, { gogc: "off", barrier, verifyEachCycle: barrier !== "none" });
+          expect(d.history).toEqual(stw.history);
+          expect(d.e.stats().lostAtMark).toBe(0);
+        }),
+        { numRuns: 30 },
+      );
     });
   }
 });

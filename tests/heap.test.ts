@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
+import { BARRIERS, type Engine } from "../src/engine.js";
 import { InvalidHandleError } from "../src/errors.js";
 import * as abi from "../src/abi.js";
 import { BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
@@ -182,12 +182,13 @@ function reuseRounds(e: Engine, shapes: { pointers: number; scalar: number }[], 
 }
 
 describe("span reuse after sweep", () => {
-  test("small objects: swept spans return to the page heap and later rounds reuse their pages", async () => {
+  test("small objects (any strategy): swept spans return to the page heap and later rounds reuse their pages", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ pointers: fc.integer({ min: 0, max: 40 }), scalar: fc.integer({ min: 0, max: 4000 }) }), { minLength: 1, maxLength: 400, size: "max" }),
-        async (shapes) => {
-          reuseRounds(await engine({ maxHeap: 64 << 20 }), shapes, 4);
+        fc.constantFrom(...BARRIERS),
+        async (shapes, barrier) => {
+          reuseRounds(await engine({ maxHeap: 64 << 20, barrier }), shapes, 4);
         },
       ),
       { numRuns: 40 },

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { BARRIERS, type Engine } from "../src/engine.js";
-import { InvalidHandleError } from "../src/errors.js";
+import { InvalidHandleError, TricolorError } from "../src/errors.js";
 import * as abi from "../src/abi.js";
 import { BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
 
@@ -286,6 +286,26 @@ describe("observing the heap does not change it", () => {
 });
 
 describe("engine options", () => {
+  for (const [what, options, named] of [
+    ["unknown barrier (bad input: \"banana\")", { barrier: "banana" }, "banana"],
+    ["negative memory limit (bad input: -5)", { memoryLimit: -5 }, "-5"],
+    ["background share out of 1..99 (bad input: 150)", { backgroundPercent: 150 }, "150"],
+    ["zero mark quantum (bad input: 0)", { markQuantum: 0 }, "0"],
+    ["mark queue under 16 entries (bad input: 8)", { markQueue: 8 }, "8-entry"],
+    ["goroutine table over 65536 (bad input: 70000)", { maxGoroutines: 70000 }, "70000"],
+    ["fractional GOGC (bad input: 1.5)", { gogc: 1.5 }, "1.5"],
+  ] as const) {
+    test(`an engine with ${what} is refused, naming the value`, async () => {
+      const err = await engine({ maxHeap: 16 << 20, ...(options as object) }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(err).toBeInstanceOf(TricolorError);
+      expect((err as TricolorError).code).toBe(abi.E_BAD_ARGUMENT);
+      expect((err as Error).message).toContain(named);
+    });
+  }
+
   test("an option passed as undefined takes its default (markQueue: undefined, globals: undefined)", async () => {
     const e = await engine({ maxHeap: 16 << 20, markQueue: undefined, globals: undefined });
     const g = e.spawn();

@@ -229,6 +229,43 @@ describe("out of memory", () => {
 });
 
 describe("out of memory in goroutine stacks", () => {
+  // A stack that grows in a full heap collects first. Whatever the growing call
+  // is about to store must survive that collection: the value being pushed, the
+  // node being built.
+  test("push(g, h) of a host-held object, when the push must grow the stack in a heap full of garbage: h is rooted and live", async () => {
+    const e = await engine({ maxHeap: 4 * MiB, gogc: "off" });
+    const g = e.spawn();
+    for (let i = 0; i < 2047; i++) e.push(g, 0); // the one-page stack (2048 words) is now full
+    const h = e.alloc(1, 8); // held by the host only until the push roots it
+    e.setUint32(h, 0, 0xabcd);
+    fillWithGarbage(e);
+    const cycles = e.cycles.length;
+    e.push(g, h);
+    expect(e.cycles.length).toBe(cycles + 1); // growing the stack had to collect
+    expect(e.peek(g)).toBe(h);
+    expect(e.isLive(h)).toBe(true);
+    expect(e.getUint32(h, 0)).toBe(0xabcd);
+    expectVerifyClean(e);
+    e.collect();
+    expect(e.stats().markedObjects).toBe(1);
+  });
+
+  test("allocTree whose leaf push must grow the stack in a heap full of garbage keeps every node", async () => {
+    for (const depth of [0, 2, 5]) {
+      const e = await engine({ maxHeap: 4 * MiB, gogc: "off" });
+      const g = e.spawn();
+      e.allocPush(g, 2, 0, 0); // a 16-byte span stays cached: the tree's first nodes need no new page
+      for (let i = 0; i < 2046 - depth; i++) e.push(g, 0); // the stack fills up while the first leaves are pushed
+      fillWithGarbage(e);
+      e.allocTree(g, depth);
+      expect(e.isLive(e.peek(g))).toBe(true);
+      expectVerifyClean(e);
+      e.collect();
+      expect({ depth, marked: e.stats().markedObjects }).toEqual({ depth, marked: 1 + 2 ** (depth + 1) - 1 });
+      expectVerifyClean(e);
+    }
+  });
+
   test("a stack can grow while the heap is full of garbage: the garbage is collected first", async () => {
     const e = await engine({ maxHeap: 4 * MiB });
     const g = e.spawn();

@@ -7,6 +7,9 @@
 import { describe, expect, test } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { engine } from "./helpers.js";
 import { binaryTreesLines } from "./binary-trees-spec.js";
 
@@ -117,5 +120,39 @@ describe("CLI good runs", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^binary-trees\s/m);
     expect(r.stdout).toContain("--depth");
+  });
+});
+
+describe("CLI report files", () => {
+  // Report paths are ordinary paths: a directory in them must not make the CLI take them for a scenario module.
+  test("--trace DIR/trace.json and --html DIR/report.html write their files next to a normal run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tricolor-cli-"));
+    try {
+      const trace = join(dir, "trace.json");
+      const html = join(dir, "report.html");
+      const r = cli("run", "binary-trees", "--depth", "4", "--trace", trace, "--html", html);
+      expect(r.stderr).not.toMatch(/^error:/m);
+      expect(r.status).toBe(0);
+      expect(r.stdout.split("\n").slice(0, binaryTreesLines(4).length)).toEqual(binaryTreesLines(4));
+      expect(existsSync(trace) && existsSync(html)).toBe(true);
+      expect(() => JSON.parse(readFileSync(trace, "utf8"))).not.toThrow();
+      expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a scenario parameter of another scenario (bad input: run binary-trees --live 5) is refused naming it", () => {
+    const r = cli("run", "binary-trees", "--live", "5");
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: .*--live/);
+  });
+
+  test("an unknown barrier (bad input: --barrier banana) is refused naming the choices", () => {
+    const r = cli("run", "binary-trees", "--barrier", "banana");
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: .*--barrier.*banana.*stw/);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
-import { InvalidHandleError } from "../src/errors.js";
+import { BARRIERS, type Engine } from "../src/engine.js";
+import { InvalidHandleError, TricolorError } from "../src/errors.js";
 import * as abi from "../src/abi.js";
 import { BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
 
@@ -182,12 +182,13 @@ function reuseRounds(e: Engine, shapes: { pointers: number; scalar: number }[], 
 }
 
 describe("span reuse after sweep", () => {
-  test("small objects: swept spans return to the page heap and later rounds reuse their pages", async () => {
+  test("small objects (any strategy): swept spans return to the page heap and later rounds reuse their pages", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ pointers: fc.integer({ min: 0, max: 40 }), scalar: fc.integer({ min: 0, max: 4000 }) }), { minLength: 1, maxLength: 400, size: "max" }),
-        async (shapes) => {
-          reuseRounds(await engine({ maxHeap: 64 << 20 }), shapes, 4);
+        fc.constantFrom(...BARRIERS),
+        async (shapes, barrier) => {
+          reuseRounds(await engine({ maxHeap: 64 << 20, barrier }), shapes, 4);
         },
       ),
       { numRuns: 40 },
@@ -285,6 +286,26 @@ describe("observing the heap does not change it", () => {
 });
 
 describe("engine options", () => {
+  for (const [what, options, named] of [
+    ["unknown barrier (bad input: \"banana\")", { barrier: "banana" }, "banana"],
+    ["negative memory limit (bad input: -5)", { memoryLimit: -5 }, "-5"],
+    ["background share out of 1..99 (bad input: 150)", { backgroundPercent: 150 }, "150"],
+    ["zero mark quantum (bad input: 0)", { markQuantum: 0 }, "0"],
+    ["mark queue under 16 entries (bad input: 8)", { markQueue: 8 }, "8-entry"],
+    ["goroutine table over 65536 (bad input: 70000)", { maxGoroutines: 70000 }, "70000"],
+    ["fractional GOGC (bad input: 1.5)", { gogc: 1.5 }, "1.5"],
+  ] as const) {
+    test(`an engine with ${what} is refused, naming the value`, async () => {
+      const err = await engine({ maxHeap: 16 << 20, ...(options as object) }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(err).toBeInstanceOf(TricolorError);
+      expect((err as TricolorError).code).toBe(abi.E_BAD_ARGUMENT);
+      expect((err as Error).message).toContain(named);
+    });
+  }
+
   test("an option passed as undefined takes its default (markQueue: undefined, globals: undefined)", async () => {
     const e = await engine({ maxHeap: 16 << 20, markQueue: undefined, globals: undefined });
     const g = e.spawn();

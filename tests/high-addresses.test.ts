@@ -26,7 +26,7 @@ describe("handles above 2 GiB", () => {
       const a = e.allocPush(g, 2, 8, 0);
       const b = e.alloc(2, 8);
       e.push(g, b);
-      const c = e.allocWith(2, 0, a, b);
+      const c = e.allocWith(2, 8, a, b);
       e.setGlobal(0, c);
       const mapped = e.arena();
       for (const h of [a, b, c]) {
@@ -42,6 +42,14 @@ describe("handles above 2 GiB", () => {
       expect(e.getLocal(g, 0)).toBe(a);
       expect(e.getGlobal(0)).toBe(c);
       expect(e.pop(g)).toBe(b);
+
+      // Scalar bytes of an object above 2 GiB are read and written like any other.
+      e.setUint32(a, 0, 0xdeadbeef);
+      e.setUint32(a, 4, 7);
+      e.setFloat64(c, 0, -2.5);
+      expect([e.getUint32(a, 0), e.getUint32(a, 4), e.getFloat64(c, 0)]).toEqual([0xdeadbeef, 7, -2.5]);
+      expect(e.header(a)).toEqual({ size: 2 * 4 + 8, pointers: 2, site: 0 });
+      expect(e.slotBytes(a)).toBe(e.slotBytesFor(2, 8));
 
       // A refused handle reports the address it was given.
       const err = expectThrow(() => e.checkHandle(a + 4), InvalidHandleError);

@@ -56,7 +56,9 @@ export type Op =
   | { k: "spawn" }
   | { k: "exit"; g: number }
   | { k: "collect" }
-  | { k: "sweep" };
+  | { k: "sweep" }
+  | { k: "startCycle" }
+  | { k: "yield"; units: number };
 
 export interface CollectResult {
   live: number[]; // ids, ascending
@@ -76,8 +78,25 @@ export class Driver {
   /** Pacer-started or forced collections observed inside allocations. */
   autoCollections = 0;
 
-  constructor(readonly e: Engine) {
+  /**
+   * Exact mode (stop-the-world): a cycle that completes inside an operation
+   * frees exactly what was unreachable when the operation began. Relaxed mode
+   * (concurrent marking): a cycle may keep floating garbage, so the model
+   * drops an unreachable object only once the engine has freed it; what it
+   * must never do is free a reachable one.
+   */
+  readonly exact: boolean;
+  private readonly byHandle = new Map<number, number>(); // handle → id, for objects in `objs`
+
+  constructor(readonly e: Engine, exact = e.options.barrier === "stw") {
+    this.exact = exact;
     this.sites = Array.from({ length: SITES }, (_, i) => e.site(`model.site${i}`));
+  }
+
+  private forget(id: number): void {
+    const h = this.handles.get(id)!;
+    if (this.byHandle.get(h) === id) this.byHandle.delete(h);
+    this.objs.delete(id);
   }
 
   handle(id: number): number {
@@ -183,6 +202,13 @@ export class Driver {
     const id = this.nextId++;
     const slot = expectedSlotBytes(spec.ptrs, spec.scalar);
     expect(this.e.slotBytes(h)).toBe(slot);
+    // A new object may only take the slot of one the engine freed, and that one must be unreachable.
+    const previous = this.byHandle.get(h);
+    if (previous !== undefined) {
+      if (this.exact || this.reachable().has(previous)) expect.fail(`object ${previous} (${h}) was still held by the model when its slot was reused`);
+      this.forget(previous);
+    }
+    this.byHandle.set(h, id);
     // A tag in the scalar area: a collector that clobbers a live object is caught.
     if (spec.scalar >= 4) this.e.setUint32(h, 0, id);
     this.handles.set(id, h);
@@ -232,11 +258,45 @@ export class Driver {
   private afterAllocation(cyclesBefore: number, reachBefore: Set<number>): void {
     const cycles = this.e.cycles;
     if (cycles.length === cyclesBefore) return;
-    // The engine collected inside the allocation: each cycle must have marked exactly reachBefore.
     this.autoCollections += cycles.length - cyclesBefore;
+    if (!this.exact) {
+      this.pruneFreed();
+      return;
+    }
+    // The engine collected inside the allocation: each cycle must have marked exactly reachBefore.
     const bytes = sum([...reachBefore].map((id) => this.objs.get(id)!.slot));
     for (const c of cycles.slice(cyclesBefore)) expect({ objects: c.markedObjects, bytes: c.heapMarkedBytes }).toEqual({ objects: reachBefore.size, bytes });
-    for (const id of [...this.objs.keys()]) if (!reachBefore.has(id)) this.objs.delete(id);
+    for (const id of [...this.objs.keys()]) if (!reachBefore.has(id)) this.forget(id);
+  }
+
+  /**
+   * Relaxed mode: every reachable object must still be live; unreachable ones
+   * the engine has freed leave the model (floating garbage stays until freed).
+   */
+  pruneFreed(): void {
+    const reach = this.reachable();
+    for (const id of [...this.objs.keys()]) {
+      const live = this.e.isLive(this.handle(id));
+      if (reach.has(id)) {
+        if (!live) expect.fail(`reachable object ${id} (${this.handle(id)}) was freed`);
+      } else if (!live) this.forget(id);
+    }
+  }
+
+  /** A cycle started on request: whole under stw, only begun under the concurrent strategies. */
+  startCycle(): void {
+    const reachBefore = this.reachable();
+    const cycles = this.e.cycles.length;
+    this.e.startCycle();
+    this.afterAllocation(cycles, reachBefore);
+  }
+
+  /** A safe point without allocation: marking may advance and a cycle may finish. */
+  yieldFor(units: number): void {
+    const reachBefore = this.reachable();
+    const cycles = this.e.cycles.length;
+    this.e.yield(this.gs.length > 0 ? this.gs[0].g : 0, units);
+    this.afterAllocation(cycles, reachBefore);
   }
 
   // ── Collection and checks ──────────────────────────────────────────────
@@ -305,7 +365,7 @@ export class Driver {
     // 5. Roots are what the model holds.
     this.checkRoots();
 
-    for (const id of [...this.objs.keys()]) if (!reach.has(id)) this.objs.delete(id);
+    for (const id of [...this.objs.keys()]) if (!reach.has(id)) this.forget(id);
     const result = { live, markedObjects: s.markedObjects, markedBytes: s.markedBytes };
     this.history.push(result);
     return result;
@@ -314,6 +374,7 @@ export class Driver {
   /** Sweeps everything, then: allocated − freed = objects held, and heapAlloc = their slot bytes. */
   sweep(): void {
     this.e.sweep();
+    if (!this.exact) this.pruneFreed();
     const s = this.e.stats();
     expect(s.unsweptSpans).toBe(0);
     expect(s.objectsAllocated - s.objectsFreed).toBe(this.objs.size);
@@ -324,6 +385,7 @@ export class Driver {
 
   /** Cheap checks valid at any moment: the verifier's reachability equals the model's; nothing lost. */
   checkAnytime(): void {
+    if (!this.exact) this.pruneFreed();
     const reach = this.reachable();
     const v = this.e.verify();
     expect({ lost: v.lostObjects, integrity: v.integrityErrors, reachable: v.reachableObjects, live: v.liveObjects }).toEqual({
@@ -422,6 +484,12 @@ export class Driver {
         return true;
       case "sweep":
         this.sweep();
+        return true;
+      case "startCycle":
+        this.startCycle();
+        return true;
+      case "yield":
+        this.yieldFor(op.units);
         return true;
     }
   }

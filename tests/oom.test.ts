@@ -12,6 +12,8 @@ import * as abi from "../src/abi.js";
 import { PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, expectedSlotBytes, objectBytes, snapshot } from "./helpers.js";
 
 const MiB = 1 << 20;
+/** Every strategy that must never lose an object. */
+const SAFE_BARRIERS = ["stw", "dijkstra", "yuasa", "hybrid"] as const;
 
 interface Filled {
   count: number;
@@ -60,14 +62,14 @@ function fillWithGarbage(e: Engine): number {
 }
 
 describe("out of memory", () => {
-  test("a small heap filled with rooted objects: OutOfMemoryError with its composition; drop the roots and allocate again", async () => {
+  test("a small heap filled with rooted objects (any safe strategy): OutOfMemoryError with its composition; drop the roots and allocate again", async () => {
     const shapeArb = fc.oneof(
       fc.record({ pointers: fc.integer({ min: 1, max: 40 }), scalar: fc.integer({ min: 120, max: 3000 }) }),
       fc.record({ pointers: fc.integer({ min: 1, max: 40 }), scalar: fc.integer({ min: 32_800, max: 300_000 }) }),
     );
     await fc.assert(
-      fc.asyncProperty(shapeArb, fc.constantFrom(2 * MiB, 3 * MiB, 4 * MiB), async ({ pointers, scalar }, maxHeap) => {
-        const e = await engine({ maxHeap });
+      fc.asyncProperty(shapeArb, fc.constantFrom(2 * MiB, 3 * MiB, 4 * MiB), fc.constantFrom(...SAFE_BARRIERS), async ({ pointers, scalar }, maxHeap, barrier) => {
+        const e = await engine({ maxHeap, barrier, verifyEachCycle: true });
         const g = e.spawn();
         const slot = expectedSlotBytes(pointers, scalar);
         const { count, perSite, error } = fillRooted(e, g, pointers, scalar, ["fill.a", "fill.a", "fill.b"]);
@@ -102,9 +104,10 @@ describe("out of memory", () => {
         e.sweep();
         const s = e.stats();
         expect(s.objectsAllocated - s.objectsFreed).toBe(count);
+        expect(s.lostAtMark).toBe(0);
         expectVerifyClean(e);
       }),
-      { numRuns: 24 },
+      { numRuns: 40 },
     );
   });
 
@@ -226,6 +229,43 @@ describe("out of memory", () => {
 });
 
 describe("out of memory in goroutine stacks", () => {
+  // A stack that grows in a full heap collects first. Whatever the growing call
+  // is about to store must survive that collection: the value being pushed, the
+  // node being built.
+  test("push(g, h) of a host-held object, when the push must grow the stack in a heap full of garbage: h is rooted and live", async () => {
+    const e = await engine({ maxHeap: 4 * MiB, gogc: "off" });
+    const g = e.spawn();
+    for (let i = 0; i < 2047; i++) e.push(g, 0); // the one-page stack (2048 words) is now full
+    const h = e.alloc(1, 8); // held by the host only until the push roots it
+    e.setUint32(h, 0, 0xabcd);
+    fillWithGarbage(e);
+    const cycles = e.cycles.length;
+    e.push(g, h);
+    expect(e.cycles.length).toBe(cycles + 1); // growing the stack had to collect
+    expect(e.peek(g)).toBe(h);
+    expect(e.isLive(h)).toBe(true);
+    expect(e.getUint32(h, 0)).toBe(0xabcd);
+    expectVerifyClean(e);
+    e.collect();
+    expect(e.stats().markedObjects).toBe(1);
+  });
+
+  test("allocTree whose leaf push must grow the stack in a heap full of garbage keeps every node", async () => {
+    for (const depth of [0, 2, 5]) {
+      const e = await engine({ maxHeap: 4 * MiB, gogc: "off" });
+      const g = e.spawn();
+      e.allocPush(g, 2, 0, 0); // a 16-byte span stays cached: the tree's first nodes need no new page
+      for (let i = 0; i < 2046 - depth; i++) e.push(g, 0); // the stack fills up while the first leaves are pushed
+      fillWithGarbage(e);
+      e.allocTree(g, depth);
+      expect(e.isLive(e.peek(g))).toBe(true);
+      expectVerifyClean(e);
+      e.collect();
+      expect({ depth, marked: e.stats().markedObjects }).toEqual({ depth, marked: 1 + 2 ** (depth + 1) - 1 });
+      expectVerifyClean(e);
+    }
+  });
+
   test("a stack can grow while the heap is full of garbage: the garbage is collected first", async () => {
     const e = await engine({ maxHeap: 4 * MiB });
     const g = e.spawn();

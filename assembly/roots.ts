@@ -64,8 +64,11 @@ export let stackBytesWanted: u32 = 0;
 export let stackBytes: u64 = 0;
 let usedSlots: u32 = 0; // descriptors ever handed out; beyond it, all are free
 let freeList: u32 = NONE;
-/** Two extra root words: allocWith's initial field values, held while it may collect. */
-const PINS = memory.data(8);
+/**
+ * Three extra root words: allocWith's two initial field values, and a value
+ * being pushed while its push grows the stack — each held while it may collect.
+ */
+const PINS = memory.data(12);
 export function setPins(a: usize, b: usize): void {
   store<u32>(PINS, <u32>a);
   store<u32>(PINS, <u32>b, 4);
@@ -216,7 +219,10 @@ export function popFrame(d: usize): i32 {
 @inline export function pushValue(d: usize, p: usize): i32 {
   let sp = load<u32>(d, G_SP);
   if (sp >= load<u32>(d, G_CAP)) {
+    // Growing may collect, and `p` is on no stack yet: root it meanwhile.
+    store<u32>(PINS, <u32>p, 8);
     let rc = ensure(d, 1);
+    store<u32>(PINS, 0, 8);
     if (rc != OK) return rc;
   }
   store<u32>(stackWords(d) + (<usize>sp << 2), <u32>p);
@@ -281,7 +287,8 @@ export function forEachGlobal(visit: (slot: usize) => void): u32 {
   for (let i: u32 = 0; i < globalsCount; i++) visit(globalsBase + (<usize>i << 2));
   visit(PINS);
   visit(PINS + 4);
-  return globalsCount + 2;
+  visit(PINS + 8);
+  return globalsCount + 3;
 }
 
 /** Visits the slot words of goroutine `d`'s stack, frame by frame; returns words visited. */

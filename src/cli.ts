@@ -192,19 +192,38 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
   return program;
 }
 
-/** Scenario modules named on the command line, loaded before parsing so their parameters become flags. */
-async function userScenarios(argv: readonly string[]): Promise<Scenario[]> {
-  const out: Scenario[] = [];
-  for (const arg of argv.slice(3)) {
-    if (arg.startsWith("-") || !isScenarioPath(arg) || scenarios.has(arg)) continue;
-    try {
-      out.push(await loadScenarioFile(arg));
-    } catch (err) {
-      process.stderr.write(`error: ${(err as Error).message}\n`);
-      process.exit(1);
+const BOOLEAN_FLAGS = new Set(["--json", "--verify", "--gctrace", "--help", "-h"]);
+
+/**
+ * The scenario argument of `run`/`compare`: the first positional token after
+ * the command, skipping options and their values (so `--trace dir/t.json`
+ * is never taken for a scenario module).
+ */
+export function scenarioArgument(argv: readonly string[]): string | undefined {
+  const rest = argv.slice(2);
+  if (rest[0] !== "run" && rest[0] !== "compare") return undefined;
+  for (let i = 1; i < rest.length; i++) {
+    const t = rest[i];
+    if (t === "--") return rest[i + 1];
+    if (t.startsWith("-")) {
+      if (!BOOLEAN_FLAGS.has(t) && !t.includes("=")) i++;
+      continue;
     }
+    return t;
   }
-  return out;
+  return undefined;
+}
+
+/** The scenario module named on the command line, loaded before parsing so its parameters become flags. */
+async function userScenarios(argv: readonly string[]): Promise<Scenario[]> {
+  const arg = scenarioArgument(argv);
+  if (arg === undefined || scenarios.has(arg) || !isScenarioPath(arg)) return [];
+  try {
+    return [await loadScenarioFile(arg)];
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 await buildProgram(await userScenarios(process.argv)).parseAsync(process.argv);

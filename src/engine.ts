@@ -547,7 +547,7 @@ export class Engine {
   }
 
   private scalar(obj: number, offset: number, len: number, what: string): number {
-    const a = this.core.scalarAddress(obj, offset, len);
+    const a = this.core.scalarAddress(obj, offset, len) >>> 0;
     if (a === 0) this.fail(what);
     return a;
   }

@@ -236,10 +236,6 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
   return allocSlow(c);
 }
 
-/** The peak of heapAlloc, including what caches hold right now. */
-export function notePeak(): void {
-  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
-}
 
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots

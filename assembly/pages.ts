@@ -108,7 +108,3 @@ export function freePages(p: u32, n: u32): void {
   if ((p >> 6) < hintWord) hintWord = p >> 6;
 }
 
-/** Bytes of arena mapped so far. */
-export function mappedBytes(): u64 {
-  return <u64>mappedPages * PAGE_SIZE;
-}

@@ -24,7 +24,7 @@ import {
   SPAN_BYTES, BITMAP_BYTES_PER_PAGE, CLASS_LIST_BYTES, PAGE_SIZE, NONE
 } from "./layout";
 import { allocPages, freePages, pageAddress, mappedPages } from "./pages";
-import { classSize, classPages, LARGE_CLASS } from "./sizeclasses";
+import { classSize, LARGE_CLASS } from "./sizeclasses";
 
 // @ts-ignore: decorator
 @inline export const SPAN_FREE: u32 = 0;
@@ -231,9 +231,6 @@ export function releaseSpan(s: u32): void {
   spansFreed++;
 }
 
-/** Pages a small span of class `c` takes. */
-// @ts-ignore: decorator
-@inline export function smallSpanPages(c: u32): u32 { return classPages(c); }
 
 /** Spans in class `c`'s list. */
 // @ts-ignore: decorator

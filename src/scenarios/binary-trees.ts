@@ -18,37 +18,9 @@
  */
 import type { Scenario, ScenarioContext } from "../scenario.js";
 import type { Engine } from "../engine.js";
+import { bottomUpTree, countNodes } from "./trees.js";
 
 const MIN_DEPTH = 4;
-
-/** Builds a tree of `depth` on top of g's stack. */
-function bottomUp(e: Engine, g: number, depth: number, site: number): void {
-  if (depth === 0) {
-    e.allocPush(g, 2, 0, 0, site);
-    return;
-  }
-  bottomUp(e, g, depth - 1, site);
-  bottomUp(e, g, depth - 1, site);
-  e.allocPush(g, 2, 0, 2, site);
-}
-
-/** Nodes in the tree at `root`: an iterative walk over the heap view. */
-function itemCheck(e: Engine, root: number, stack: Uint32Array): number {
-  const w = e.words();
-  let n = 0;
-  let top = 0;
-  stack[top++] = root;
-  while (top > 0) {
-    const p = stack[--top];
-    n++;
-    const left = w[(p + 8) >>> 2];
-    if (left !== 0) {
-      stack[top++] = left;
-      stack[top++] = w[(p + 12) >>> 2];
-    }
-  }
-  return n;
-}
 
 /** Workers for the trees: g itself when there is one and no extra depth, else new goroutines with deep stacks. */
 function spawnWorkers(e: Engine, g: number, count: number, depth: number): number[] {
@@ -82,10 +54,10 @@ export const binaryTrees: Scenario = {
     // An explicit walk stack: 2 entries per level suffice for a depth-first walk.
     const stack = new Uint32Array(2 * stretchDepth + 2);
 
-    bottomUp(e, g, stretchDepth, site);
-    ctx.print(`stretch tree of depth ${stretchDepth}\t check: ${itemCheck(e, e.pop(g), stack)}`);
+    bottomUpTree(e, g, stretchDepth, site);
+    ctx.print(`stretch tree of depth ${stretchDepth}\t check: ${countNodes(e, e.pop(g), stack)}`);
 
-    bottomUp(e, g, maxDepth, site); // the long-lived tree stays on g's stack
+    bottomUpTree(e, g, maxDepth, site); // the long-lived tree stays on g's stack
 
     const workers = spawnWorkers(e, g, ctx.params.goroutines, ctx.params["stack-depth"]);
     for (let d = MIN_DEPTH; d <= maxDepth; d += 2) {
@@ -93,12 +65,12 @@ export const binaryTrees: Scenario = {
       let check = 0;
       for (let i = 0; i < iterations; i++) {
         const w = workers[i % workers.length];
-        bottomUp(e, w, d, site);
-        check += itemCheck(e, e.pop(w), stack);
+        bottomUpTree(e, w, d, site);
+        check += countNodes(e, e.pop(w), stack);
       }
       ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
       ctx.progress((d - MIN_DEPTH + 2) / (maxDepth - MIN_DEPTH + 2));
     }
-    ctx.print(`long lived tree of depth ${maxDepth}\t check: ${itemCheck(e, e.peek(g), stack)}`);
+    ctx.print(`long lived tree of depth ${maxDepth}\t check: ${countNodes(e, e.peek(g), stack)}`);
   },
 };

@@ -25,6 +25,7 @@
 import type { Scenario, ScenarioContext } from "../scenario.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import type { Params } from "../scenario.js";
+import { bottomUpTree, countNodes } from "./trees.js";
 
 /** The Node's int fields i and j. */
 const NODE_SCALAR = 8;
@@ -51,35 +52,6 @@ function populate(e: Engine, g: number, depth: number, site: number): void {
   e.push(g, e.field(e.peek(g), 1));
   populate(e, g, depth, site);
   e.drop(g);
-}
-
-/** MakeTree(depth): pushes the new tree on g's stack. */
-function makeTree(e: Engine, g: number, depth: number, site: number): void {
-  if (depth <= 0) {
-    e.allocPush(g, 2, NODE_SCALAR, 0, site);
-    return;
-  }
-  makeTree(e, g, depth - 1, site);
-  makeTree(e, g, depth - 1, site);
-  e.allocPush(g, 2, NODE_SCALAR, 2, site);
-}
-
-/** Nodes in the tree at `root`, walked iteratively through the heap view (no allocation). */
-function countNodes(e: Engine, root: number, depth: number): number {
-  const w = e.words();
-  const stack = new Uint32Array(2 * depth + 4);
-  let top = 0;
-  let n = 0;
-  stack[top++] = root;
-  while (top > 0) {
-    const p = stack[--top];
-    n++;
-    const left = w[(p + 8) >>> 2];
-    const right = w[(p + 12) >>> 2];
-    if (left !== 0) stack[top++] = left;
-    if (right !== 0) stack[top++] = right;
-  }
-  return n;
 }
 
 /** Slot bytes of a Node (8-byte header + two pointers + i, j = 24 bytes, in the 32-byte size class), for sizing the heap. */
@@ -116,7 +88,7 @@ export const gcbench: Scenario = {
     ctx.print("Garbage Collector Test");
     ctx.print(` Live storage will peak at ${2 * e.slotBytesFor(2, NODE_SCALAR) * treeSize(longLived) + 8 * arraySize} bytes.`);
     ctx.print(` Stretching memory with a binary tree of depth ${stretch}`);
-    makeTree(e, g, stretch, site); // tempTree = MakeTree(kStretchTreeDepth)
+    bottomUpTree(e, g, stretch, site, NODE_SCALAR); // tempTree = MakeTree(kStretchTreeDepth)
     e.drop(g); // tempTree = null
 
     ctx.print(` Creating a long-lived binary tree of depth ${longLived}`);
@@ -139,7 +111,7 @@ export const gcbench: Scenario = {
       }
       ctx.print("\tTop down construction");
       for (let i = 0; i < iters; i++) {
-        makeTree(e, g, d, site);
+        bottomUpTree(e, g, d, site, NODE_SCALAR);
         e.drop(g);
       }
       ctx.print("\tBottom up construction");
@@ -147,7 +119,7 @@ export const gcbench: Scenario = {
     }
 
     const k = checkIndex(arraySize);
-    const nodes = countNodes(e, e.peek(g, 1), longLived);
+    const nodes = countNodes(e, e.peek(g, 1), new Uint32Array(2 * longLived + 4));
     const value = e.getFloat64(e.peek(g, 0), 8 * k);
     if (nodes !== treeSize(longLived) || value !== 1.0 / k) {
       ctx.print("Failed");

@@ -534,6 +534,15 @@ export class Engine {
    * never across an allocation, which may free what it points to.
    */
   field(obj: number, i: number): number {
+    return this.word(obj, i);
+  }
+
+  /**
+   * Payload word `i` of `obj`, unchecked: pointer slots are words
+   * 0 … pointers−1 and scalar words follow them. One typed-array read; the
+   * same rules as field() (trusted handles, never across an allocation).
+   */
+  word(obj: number, i: number): number {
     return this.u32[(obj + abi.HEADER_BYTES + 4 * i) >>> 2];
   }
 

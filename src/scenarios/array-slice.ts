@@ -30,7 +30,6 @@
  * nextbuf is next's buf; after the list is dropped, the live objects are
  * exactly the table and the arrays it holds, each still reading 42.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 
 const HEAD = 0; // global: var head *X
@@ -56,7 +55,7 @@ export const arraySlice: Scenario = {
     const gcEvery = p["gc-every"] || Math.max(1, Math.floor(nodes / 10));
     const xSite = e.site("array-slice.X");
     const bufSite = e.site("array-slice.buf");
-    const byte0 = (buf: number) => e.words()[(buf + HEADER_BYTES) >>> 2];
+    const byte0 = (buf: number) => e.word(buf, 0);
     const g = e.spawn();
 
     let collections = 0;

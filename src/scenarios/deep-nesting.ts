@@ -24,7 +24,6 @@
  * parts, the chain has exactly `depth` levels, and the live objects are
  * exactly part 1's two plus the chain's depth + 1.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Engine } from "../engine.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 
@@ -37,7 +36,7 @@ function follow(e: Engine, p: number, levels: number): number {
     p = e.field(p, 0);
     if (p === 0) return -1;
   }
-  return e.words()[(p + HEADER_BYTES) >>> 2];
+  return e.word(p, 0);
 }
 
 export const deepNesting: Scenario = {

@@ -23,7 +23,6 @@
  * objects, newest first, and the live objects are exactly those plus the
  * list header — nothing that stayed local survives its frame.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 
 const SINK = 0;
@@ -75,7 +74,7 @@ export const escape: Scenario = {
     let listed = 0;
     let last = Infinity;
     for (let obj = e.field(e.getGlobal(SINK), 0); obj !== 0; obj = e.field(obj, 0)) {
-      const call = e.words()[(obj + HEADER_BYTES + 4) >>> 2];
+      const call = e.word(obj, 1);
       if (call > last || call >= calls) throw new Error("escape: the escaped list is out of order");
       last = call;
       listed++;

@@ -19,7 +19,6 @@
  * per cycle from the engine's cycle records — and after the run every one
  * of the `entries` ids is still in the map with its value.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import type { Params, Scenario, ScenarioContext } from "../scenario.js";
 import { kib } from "./lru-cache.js";
@@ -33,8 +32,8 @@ const ENTRY_SCALAR = 8;
 const LOAD_FACTOR = 4;
 const MAX_BUCKETS = 1 << 19; // a buckets array is one object: at most 2^20 − 1 pointer slots
 
-const idOf = (e: Engine, entry: number): number => e.words()[(entry + HEADER_BYTES + 4 * ENTRY_POINTERS) >>> 2];
-const valueId = (e: Engine, value: number): number => e.words()[(value + HEADER_BYTES) >>> 2];
+const idOf = (e: Engine, entry: number): number => e.word(entry, ENTRY_POINTERS);
+const valueId = (e: Engine, value: number): number => e.word(value, 0);
 
 export const leakyCache: Scenario = {
   name: "leaky-cache",

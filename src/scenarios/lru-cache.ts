@@ -24,7 +24,6 @@
  * must survive an allocation is on the worker goroutine's stack or in the
  * cache itself.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Engine } from "../engine.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 
@@ -42,9 +41,9 @@ const REQUEST_BYTES = 32;
 const MAX_BUCKETS = 1 << 19; // a buckets array is one object: at most 2^20 − 1 pointer slots
 
 /** The u32 key stored right after an entry's pointer slots. */
-const keyOf = (e: Engine, entry: number): number => e.words()[(entry + HEADER_BYTES + 4 * ENTRY_POINTERS) >>> 2];
+const keyOf = (e: Engine, entry: number): number => e.word(entry, ENTRY_POINTERS);
 /** The first scalar word of a value (a copy of its key). */
-const valueKey = (e: Engine, value: number): number => e.words()[(value + HEADER_BYTES) >>> 2];
+const valueKey = (e: Engine, value: number): number => e.word(value, 0);
 
 /** Number of cycles' live bytes to print as the trend line. */
 const TREND_POINTS = 12;

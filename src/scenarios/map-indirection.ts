@@ -27,7 +27,6 @@
  * Invariants, checked after a forced collection: the map holds `entries`
  * entries, every key i is found with a[0] == i, and its value is a zero T.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import type { Params, Scenario, ScenarioContext } from "../scenario.js";
 
@@ -41,7 +40,7 @@ const LOAD_DEN = 2;
 
 const hash = (k: number): number => Math.imul(k ^ (k >>> 16), 0x45d9f3b) >>> 0;
 /** T.a[0] of a key object. */
-const keyValue = (e: Engine, key: number): number => e.words()[(key + HEADER_BYTES) >>> 2];
+const keyValue = (e: Engine, key: number): number => e.word(key, 0);
 
 export const mapIndirection: Scenario = {
   name: "map-indirection",
@@ -163,7 +162,6 @@ export const mapIndirection: Scenario = {
 
     // After runtime.GC(): every key is there, with a[0] == i and a zero value.
     e.collect();
-    const w = e.words();
     let found = 0;
     const seen = new Uint8Array(entries);
     for (let b = 0; b < nBuckets; b++) {
@@ -174,7 +172,7 @@ export const mapIndirection: Scenario = {
           const i = keyValue(e, key);
           const elem = e.field(bucket, SLOTS + j);
           if (i >= entries || seen[i] || (hash(i) & (nBuckets - 1)) !== b) throw new Error(`map-indirection: key ${i} misplaced or duplicated`);
-          if (elem === 0 || w[(elem + HEADER_BYTES) >>> 2] !== 0) throw new Error(`map-indirection: value of key ${i} is not T{}`);
+          if (elem === 0 || e.word(elem, 0) !== 0) throw new Error(`map-indirection: value of key ${i} is not T{}`);
           seen[i] = 1;
           found++;
         }

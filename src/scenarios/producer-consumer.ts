@@ -21,7 +21,6 @@
  * produced — `items` in all — has been consumed exactly once and the queue
  * is empty.
  */
-import { HEADER_BYTES } from "../abi.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 
 const QUEUE = 0;
@@ -111,11 +110,10 @@ export const producerConsumer: Scenario = {
       head = (head + 1) % capacity;
       count--;
       const item = e.peek(c);
-      const w = e.words();
-      const seq = w[(item + HEADER_BYTES + 4) >>> 2];
-      const from = w[(item + HEADER_BYTES + 8) >>> 2];
+      const seq = e.word(item, 1);
+      const from = e.word(item, 2);
       const payload = e.field(item, 0);
-      if (w[(payload + HEADER_BYTES) >>> 2] !== seq || seq !== lastSeen[from] + 1) {
+      if (e.word(payload, 0) !== seq || seq !== lastSeen[from] + 1) {
         throw new Error(`producer-consumer: item ${seq} of producer ${from} out of order or damaged`);
       }
       lastSeen[from] = seq;

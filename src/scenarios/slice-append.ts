@@ -120,13 +120,12 @@ export const sliceAppend: Scenario = {
     e.exit(g);
 
     e.collect();
-    const w = e.words();
     for (let s = 0; s < n; s++) {
       const h = header(s);
-      if (w[(h + HEADER_BYTES + 4) >>> 2] !== length || len[s] !== length) throw new Error(`slice-append: slice ${s} has length ${len[s]}`);
+      if (e.word(h, 1) !== length || len[s] !== length) throw new Error(`slice-append: slice ${s} has length ${len[s]}`);
       const array = e.field(h, 0);
       for (let i = 0; i < length; i++) {
-        if (w[(e.field(array, i) + HEADER_BYTES) >>> 2] !== i) throw new Error(`slice-append: slice ${s}[${i}] is wrong`);
+        if (e.word(e.field(array, i), 0) !== i) throw new Error(`slice-append: slice ${s}[${i}] is wrong`);
       }
     }
     const arrays = length > 0 ? n : 0;

@@ -19,15 +19,14 @@ export function bottomUpTree(e: Engine, g: number, depth: number, site: number, 
 
 /** Nodes in the tree at `root`. `stack` is scratch space: 2·depth + 2 entries suffice. */
 export function countNodes(e: Engine, root: number, stack: Uint32Array): number {
-  const w = e.words();
   let n = 0;
   let top = 0;
   stack[top++] = root;
   while (top > 0) {
     const p = stack[--top];
     n++;
-    const left = w[(p + 8) >>> 2];
-    const right = w[(p + 12) >>> 2];
+    const left = e.field(p, 0);
+    const right = e.field(p, 1);
     if (left !== 0) stack[top++] = left;
     if (right !== 0) stack[top++] = right;
   }

@@ -165,4 +165,17 @@ export const C_MARKED_OBJECTS = 25;
 export const C_TRIGGER = 26; // the heap trigger that started this cycle
 export const C_SPANS_SWEPT_STW = 27; // spans left for sweep termination to sweep
 export const C_END_NS = 28;
-export const CYCLE_SLOTS = 32;
+// The pacer's view of the cycle, for gcpacertrace lines (src/gctrace.ts; Go's
+// runtime/mgcpacer.go startCycle and endCycle print the same quantities).
+export const C_ASSIST_RATIO = 29; // scan-work bytes owed per byte allocated, at mark start (assistWorkPerByte)
+export const C_HEAP_SCAN = 30; // scannable heap estimate at mark start (heapScan)
+export const C_GOAL_AT_START = 31; // the heap goal at mark start; -1 when there is none
+export const C_BG_UTILIZATION = 32; // background mark CPU share the cycle aimed at (0.25 by default)
+export const C_UTILIZATION = 33; // measured GC CPU share of the mark (background + assists), 0..1
+export const C_HEAP_SCAN_WORK = 34; // bytes of heap scanned this cycle
+export const C_STACK_SCAN_WORK = 35; // bytes of stacks scanned this cycle
+export const C_GLOBALS_SCAN_WORK = 36; // bytes of globals scanned this cycle
+export const C_EXPECTED_SCAN_WORK = 37; // scan work the pacer expected, in bytes
+export const C_TRIGGERED = 38; // heapLive when the cycle was triggered
+export const C_CONS_MARK_BEFORE = 39; // the cons/mark ratio the cycle was paced with
+export const CYCLE_SLOTS = 48;

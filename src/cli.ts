@@ -130,17 +130,22 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
   const run = addCommonOptions(program.command("run").description("run a scenario and report its collections"), known)
     .addOption(new Option("--barrier <name>", "collector strategy").choices([...BARRIERS]).default("stw"))
     .option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle", parseGogc, 100 as Gogc)
-    .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr");
+    .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr")
+    .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr");
 
-  run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean }) => {
+  run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean }) => {
     const progress = new Progress(`${name} (${flags.barrier})`);
     const outcome = await runJob(jobFor(run, name, flags, known, flags.barrier, run.getOptionValueSource("gogc") === "default" ? undefined : flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
       onProgress: (f) => progress.update(f),
-      onEngine: flags.gctrace
+      onEngine: flags.gctrace || flags.gcpacertrace
         ? (engine) => {
-            const tracer = new GcTracer(performance.now() * 1e6);
-            engine.onCycle = (c) => process.stderr.write(tracer.line(c) + "\n");
+            const tracer = new GcTracer(performance.now() * 1e6, { barrier: flags.barrier });
+            // Go's order within a cycle: startCycle's pacer line, endCycle's, then gcMarkTermination's gc line.
+            engine.onCycle = (c) => {
+              const lines = [...(flags.gcpacertrace ? tracer.pacerLines(c) : []), ...(flags.gctrace ? [tracer.line(c)] : [])];
+              process.stderr.write(lines.join("\n") + "\n");
+            };
           }
         : undefined,
     });
@@ -192,7 +197,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
   return program;
 }
 
-const BOOLEAN_FLAGS = new Set(["--json", "--verify", "--gctrace", "--help", "-h"]);
+const BOOLEAN_FLAGS = new Set(["--json", "--verify", "--gctrace", "--gcpacertrace", "--help", "-h"]);
 
 /**
  * The scenario argument of `run`/`compare`: the first positional token after

@@ -105,6 +105,33 @@ export interface CycleRecord {
   sweepTermWords: number;
   markTermWords: number;
   spansSweptInPause: number;
+  // The pacer's view of the cycle (gcpacertrace lines, src/gctrace.ts).
+  /** Scan-work bytes owed per byte allocated, at mark start (Go's assistWorkPerByte). */
+  assistRatio: number;
+  /** Scannable heap estimate at mark start, bytes (Go's heapScan). */
+  heapScanBytes: number;
+  /** The heap goal at mark start; -1 when there is none (GOGC=off, no memory limit). */
+  goalAtStartBytes: number;
+  /** The background mark CPU share the cycle aimed at (0.25 by default). */
+  backgroundUtilization: number;
+  /** The measured GC CPU share of the mark, 0..1. */
+  utilization: number;
+  /** Bytes of scan work done this cycle, by root kind. */
+  heapScanWork: number;
+  stackScanWork: number;
+  globalsScanWork: number;
+  /** Scan work the pacer expected, bytes. */
+  expectedScanWork: number;
+  /** heapLive when the cycle was triggered. */
+  triggeredBytes: number;
+  /** The cons/mark ratio the cycle was paced with. */
+  consMarkBefore: number;
+  /**
+   * The goal at the end of the cycle, for ∆goal. Go's endCycle takes it from
+   * gcController.lastHeapGoal, the same value gcMarkTermination prints as "MB
+   * goal", so it is read from the same slot as heapGoalBytes.
+   */
+  lastGoalBytes: number;
 }
 
 export interface HeapStats {
@@ -369,6 +396,18 @@ export class Engine {
       sweepTermWords: v(abi.C_SWEEP_TERM_WORDS),
       markTermWords: v(abi.C_MARK_TERM_WORDS),
       spansSweptInPause: v(abi.C_SPANS_SWEPT_STW),
+      assistRatio: v(abi.C_ASSIST_RATIO),
+      heapScanBytes: v(abi.C_HEAP_SCAN),
+      goalAtStartBytes: v(abi.C_GOAL_AT_START),
+      backgroundUtilization: v(abi.C_BG_UTILIZATION),
+      utilization: v(abi.C_UTILIZATION),
+      heapScanWork: v(abi.C_HEAP_SCAN_WORK),
+      stackScanWork: v(abi.C_STACK_SCAN_WORK),
+      globalsScanWork: v(abi.C_GLOBALS_SCAN_WORK),
+      expectedScanWork: v(abi.C_EXPECTED_SCAN_WORK),
+      triggeredBytes: v(abi.C_TRIGGERED),
+      consMarkBefore: v(abi.C_CONS_MARK_BEFORE),
+      lastGoalBytes: v(abi.C_HEAP_GOAL),
     };
   }
 

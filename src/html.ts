@@ -439,7 +439,7 @@ ${canvas("mmu", FULL_W, 340)}
 function runSections(runs: readonly RunResult[], labels: string[], colors: string[]): string {
   return runs
     .map((r, i) => {
-      const tracer = new GcTracer(r.timeline.startNs);
+      const tracer = new GcTracer(r.timeline.startNs, { barrier: r.config.barrier });
       const gctrace = r.cycles.map((c) => tracer.line(c));
       const cfg = [
         `scenario      ${r.scenario}`,

@@ -13,7 +13,7 @@ export { runScenario, ScenarioError } from "./run.js";
 export type { RunResult, RunConfig, Timeline } from "./run.js";
 export { summarizePauses, summarizeWork, percentile } from "./metrics.js";
 export { Mmu } from "./mmu.js";
-export { GcTracer } from "./gctrace.js";
+export { GcTracer, type GcTracerOptions } from "./gctrace.js";
 export { textSummary, jsonReport, compareTable, verdicts } from "./report.js";
 export { traceJson, traceEvents } from "./trace.js";
 export { scenarios } from "./scenarios/index.js";

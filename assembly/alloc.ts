@@ -15,23 +15,29 @@
 //                                            └ +28 span (NONE: empty cache)
 //
 // Slow path (allocSlow): flush, maybe start a cycle (the pacer is consulted
-// only here, once per span, never per object), then sweep spans of the class
-// lazily until one has room, else take new pages. If the page heap is at its
-// maximum even after a full collection, allocation fails with out of memory
+// only here, once per span, never per object), sweep in proportion to the
+// heap's growth, then sweep spans of the class lazily until one has room,
+// else take new pages (reclaiming empty unswept spans first, sweep.ts). If the
+// page heap is at its maximum even after a full collection (and, on the debug
+// core, after emptying the quarantine), allocation fails with out of memory
 // and nothing has changed: the caller reports the error and carries on.
 
 import { cacheBase, CACHE_BYTES, PAGE_SIZE, NONE } from "./layout";
 import {
-  allocBits, markBits, newSpan, spanBase, spanElemSize, spanNelems, spanAllocCount, setSpanAllocCount,
+  allocBits, newSpan, spanBase, spanElemSize, spanNelems, spanAllocCount, setSpanAllocCount,
   countBits, spanNext, listCursor, setListCursor, setBit, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
-import { sweepSpan, finishSweep, sweepProportionally, unsweptSpans, noteAllocated, heapAlloc } from "./sweep";
-import { overTrigger, addHeapLive, heapLive } from "./pacer";
-import { gcTrigger, gcCollect, safePoint } from "./gc";
-import { allocBlack, tick, ALLOC_UNITS } from "./state";
+import { sweepSpan, deductSweepCredit, reclaim, releaseEmptySpans, noteAllocated, heapAlloc } from "./sweep";
+import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer";
+import { gcTrigger, gcCollect } from "./gc";
+import { safePoint } from "./scheduler";
+import { allocBlack, tick, phase, ALLOC_UNITS, PHASE_MARK } from "./state";
+import { concurrent } from "./strategy";
 import { markNew } from "./mark";
-import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META } from "../src/abi";
+import { stackBytes } from "./roots";
+import { quarantineOn, releaseQuarantine } from "./quarantine";
+import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META, TRIGGER_HEAP, TRIGGER_HEAP_FULL } from "../src/abi";
 
 // @ts-ignore: decorator
 @inline const C_BASE: usize = 0;
@@ -101,8 +107,12 @@ function nextWord(k: usize): bool {
   return false;
 }
 
-/** Counts what the cache's span gained since it was last counted; the cache keeps its span. */
-function countCache(k: usize): void {
+/**
+ * Counts what the cache's span gained since it was last counted; the cache
+ * keeps its span. The peak is noted only when the allocator itself counts
+ * (`notePeak`), so looking at the statistics more often never changes it.
+ */
+function countCache(k: usize, notePeak: bool): void {
   let s = load<u32>(k, C_SPAN);
   if (s == NONE) return;
   let count = countBits(allocBits(s), spanNelems(s));
@@ -112,21 +122,28 @@ function countCache(k: usize): void {
   objectsAllocated += gained;
   bytesAllocated += bytes;
   noteAllocated(bytes);
-  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
+  if (notePeak && heapAlloc > heapPeak) heapPeak = heapAlloc;
 }
 
-/** Counts the cache's span and lets go of it. */
-export function flushCache(c: u32): void {
+/**
+ * Counts the cache's span and lets go of it. With `giveBack`, the slots it
+ * leaves unused stop counting in heapLive (Go's mcache.releaseAll: refill
+ * counted the whole span); at mark termination heapLive is recomputed, so
+ * nothing is given back then.
+ */
+export function flushCache(c: u32, giveBack: bool): void {
   let k = cacheOf(c);
-  countCache(k);
+  let s = load<u32>(k, C_SPAN);
+  countCache(k, true);
+  if (giveBack && s != NONE) subHeapLive(<u64>(spanNelems(s) - spanAllocCount(s)) * spanElemSize(s));
   store<u64>(k, 0, C_CACHE);
   store<u32>(k, 0, C_NELEMS);
   store<u32>(k, NONE, C_SPAN);
 }
 
 /** Lets go of every cache's span (a cycle is starting or ending): no span escapes its sweep. */
-export function flushAllCaches(): void {
-  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) flushCache(c);
+export function flushAllCaches(giveBack: bool): void {
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) flushCache(c, giveBack);
 }
 
 /**
@@ -134,7 +151,12 @@ export function flushAllCaches(): void {
  * looking at the heap must not change it (stats, verify and profiles call this).
  */
 export function countAllCaches(): void {
-  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) countCache(cacheOf(c));
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) countCache(cacheOf(c), false);
+}
+
+/** The heap's peak so far, exact at this moment. */
+export function peakNow(): u64 {
+  return max<u64>(heapPeak, heapAlloc);
 }
 
 /** Makes span `s` the cache of class `c`. */
@@ -147,11 +169,13 @@ function loadCache(c: u32, s: u32): bool {
   store<u32>(k, 0, C_WORDEND);
   // Go's heapLive: the span's free bytes count as allocated from now on.
   addHeapLive(<u64>(spanNelems(s) - spanAllocCount(s)) * spanElemSize(s));
+  if (phase == PHASE_MARK) revise(stackBytes);
   return nextWord(k);
 }
 
 /** The next span of class `c` with a free slot: lazily swept from the list, else new. */
 function takeSpan(c: u32): u32 {
+  deductSweepCredit(heapLive, <u64>classPages(c) * PAGE_SIZE, 0); // Go's mcentral.cacheSpan
   let s = listCursor(c);
   while (s != NONE) {
     let next = spanNext(s);
@@ -162,22 +186,43 @@ function takeSpan(c: u32): u32 {
   return newSpanReclaiming(c, SPAN_SMALL, classPages(c));
 }
 
-/**
- * A new span, sweeping first if unswept spans may hold free pages (Go's
- * mheap.reclaim, simplified to a full sweep: it runs at most once a cycle).
- */
+/** A new span of `pages` pages, first reclaiming as many pages from empty unswept spans (Go's mheap.alloc). */
 function newSpanReclaiming(c: u32, state: u32, pages: u32): u32 {
-  if (unsweptSpans > 0) finishSweep();
+  reclaim(pages);
   return newSpan(c, state, pages);
 }
 
 /** Refills class `c`'s cache and allocates from it; 0 when the page heap is exhausted. */
 function refillAndAlloc(c: u32): usize {
-  flushCache(c);
+  flushCache(c, false); // full: nothing unused to give back
   let s = takeSpan(c);
   if (s == NONE) return 0;
   if (!loadCache(c, s)) return 0;
   return allocFast(c);
+}
+
+/** True when the heap has reached the pacer's trigger: time to start a cycle. */
+function overTrigger(): bool {
+  return heapLive >= heapTrigger(concurrent);
+}
+
+/**
+ * Out of memory, nearly: collect everything (the sweep finishes too) and,
+ * on the debug core, empty the quarantine, so the debug core fails exactly
+ * when the release core would.
+ */
+function collectForSpace(attempt: i32): bool {
+  if (attempt == 0) {
+    gcCollect(TRIGGER_HEAP_FULL);
+    return true;
+  }
+  if (attempt == 1 && quarantineOn) {
+    flushAllCaches(true);
+    releaseQuarantine();
+    releaseEmptySpans();
+    return true;
+  }
+  return false;
 }
 
 /** Slow path: a new span for class `c`, collecting when the pacer says so or memory runs out. */
@@ -187,19 +232,17 @@ function allocSlow(c: u32): usize {
     let p = allocFast(c);
     if (p != 0) return p;
   }
-  if (overTrigger()) gcTrigger();
-  sweepProportionally(heapLive);
+  if (overTrigger()) gcTrigger(TRIGGER_HEAP);
   let p = refillAndAlloc(c);
-  if (p != 0) return p;
-  gcCollect();
-  return refillAndAlloc(c);
+  for (let attempt = 0; p == 0 && collectForSpace(attempt); attempt++) p = refillAndAlloc(c);
+  return p;
 }
 
 /** A large object of `bytes` in a span of its own; 0 when memory is exhausted. */
 function allocLarge(bytes: u32): usize {
   let pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-  if (overTrigger()) gcTrigger();
-  sweepProportionally(heapLive);
+  if (overTrigger()) gcTrigger(TRIGGER_HEAP);
+  deductSweepCredit(heapLive, <u64>pages * PAGE_SIZE, pages); // Go's mheap.allocSpan for a large object
   let s = spanOrCollect(LARGE_CLASS, SPAN_LARGE, pages);
   if (s == NONE) return 0;
   setBit(allocBits(s), 0);
@@ -221,9 +264,8 @@ function allocLarge(bytes: u32): usize {
  */
 export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
   let s = newSpanReclaiming(c, state, pages);
-  if (s != NONE) return s;
-  gcCollect();
-  return newSpanReclaiming(c, state, pages);
+  for (let attempt = 0; s == NONE && collectForSpace(attempt); attempt++) s = newSpanReclaiming(c, state, pages);
+  return s;
 }
 
 /** Allocates `bytes` (header included), uninitialised. 0 means out of memory. */
@@ -239,12 +281,14 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
 
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots
- * for allocation site `site`: header written, payload zeroed (slots are reused
- * without clearing at sweep). The mutator clock advances by what an
- * allocation costs; then a safe point, where the collector may do mark work:
- * the new object is already black if a mark is running. 0 means out of memory.
+ * for allocation site `site`, on behalf of goroutine descriptor `g` (0: the
+ * embedder itself): header written, payload zeroed (slots are reused without
+ * clearing at sweep). The mutator clock advances by what an allocation
+ * costs; then a safe point, where the collector may do mark work and `g`
+ * pays its assists: the new object is already black if a mark is running.
+ * 0 means out of memory.
  */
-export function allocObject(site: u32, nptr: u32, bytes: u32): usize {
+export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
   let p = allocBytes(bytes);
   if (p == 0) return 0;
   store<u32>(p, bytes - HEADER_BYTES, HDR_SIZE);
@@ -258,6 +302,6 @@ export function allocObject(site: u32, nptr: u32, bytes: u32): usize {
     memory.fill(a, 0, end - a);
   }
   tick(ALLOC_UNITS + (<u64>bytes >> 2));
-  if (allocBlack) safePoint(bytes);
+  if (allocBlack) safePoint(bytes, g);
   return p;
 }

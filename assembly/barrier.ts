@@ -1,34 +1,41 @@
 // The write barrier: the single entry point for every pointer store into a
 // heap object or a global (golang/go src/runtime/mbarrier.go explains the
-// reasoning this file follows).
+// reasoning this file follows; strategy.ts says which half each strategy has).
 //
-// Stack slots never come here. Go's rule, and ours: stack writes take no
-// barrier, because barriers on every stack write would cost too much; each
-// strategy pays for that freedom differently (DESIGN.md §5):
+//   dijkstra  shade(ptr)                 insertion: a black object never points
+//             to a white one; stacks are not protected, so a stack written
+//             after its scan is rescanned at mark termination (roots.ts).
+//   yuasa     shade(*slot)               deletion (snapshot at the beginning):
+//             whatever was reachable when the mark started stays marked; needs
+//             every stack scanned at mark start, world stopped.
+//   hybrid    shade(*slot); shade(ptr)   Go 1.8+ as Go implements it (mgc.go's
+//             header, mwbbuf.go wbBufFlush1): both pointers, on every heap or
+//             global write while marking. Stacks are scanned one goroutine at a
+//             time and never rescanned: the deletion half protects what a black
+//             stack loaded from the heap, the insertion half what any stack
+//             stores into the heap — whichever goroutine the embedder acts as,
+//             so soundness never depends on knowing "the current goroutine".
+//             Values moved onto an already-scanned stack are shaded by the
+//             stack rule in roots.ts.
+//   none      nothing                    unsafe on purpose: the verifier must
+//             catch the objects it loses.
+//   stw       nothing                    the mutator never runs while marking.
 //
-//   dijkstra  shade(ptr)                       insertion: a black object never
-//             points to a white one; stacks are not protected, so a stack that
-//             ran after its scan is rescanned at mark termination.
-//   yuasa     shade(*slot)                     deletion (snapshot at the
-//             beginning): whatever was reachable when the mark started stays
-//             marked; needs every stack scanned at mark start, world stopped.
-//   hybrid    shade(*slot); if the current      Go 1.8+: stacks scanned one
-//             stack is grey: shade(ptr)         goroutine at a time and never
-//             rescanned; the deletion half covers pointers hidden in black
-//             stacks, the insertion half covers pointers from grey stacks.
-//   none      nothing                           unsafe on purpose: the
-//             verifier must catch the objects it loses.
-//   stw       nothing                           the mutator never runs while
-//             marking.
+// Why the hybrid barrier needs no stack barrier otherwise (the argument of
+// proposal 17503, restated for an embedder that may move values between
+// goroutines): a white object reachable from a black stack is either shaded
+// when it was stored there (some stack was still grey) or was loaded from a
+// heap path that starts at a grey object, and the deletion half keeps that
+// path grey-protected until the marker reaches it. With no grey object and no
+// grey stack left — mark termination — nothing reachable is white.
 //
 // Initialising stores into a fresh object come here too: a new object is
 // black during a mark, so storing a pointer into it is a store into a black
 // object like any other.
 
-import { barrierOn, strategy, curG, tick } from "./state";
+import { barrierOn, tick, STORE_UNITS } from "./state";
+import { shadeOld, shadeNew } from "./strategy";
 import { shade } from "./mark";
-import { stackScanned } from "./roots";
-import { STRATEGY_DIJKSTRA, STRATEGY_YUASA } from "../src/abi";
 
 export let barrierCalls: u64 = 0;
 export let barrierShaded: u64 = 0;
@@ -36,7 +43,7 @@ export let barrierShaded: u64 = 0;
 /** Stores pointer `value` into the heap or global word at `slot`. */
 // @ts-ignore: decorator
 @inline export function writePointer(slot: usize, value: usize): void {
-  tick(2); // a pointer store's worth of mutator time
+  tick(STORE_UNITS); // a pointer store's worth of mutator time
   if (barrierOn) writeBarrier(slot, value);
   store<u32>(slot, <u32>value);
 }
@@ -44,15 +51,8 @@ export let barrierShaded: u64 = 0;
 /** The slow path: runs only while marking under a strategy with a barrier. */
 function writeBarrier(slot: usize, value: usize): void {
   barrierCalls++;
-  let old = <usize>load<u32>(slot);
-  if (strategy == STRATEGY_DIJKSTRA) {
-    if (shade(value)) barrierShaded++;
-    return;
-  }
-  if (shade(old)) barrierShaded++;
-  if (strategy == STRATEGY_YUASA) return;
-  // Hybrid: with no current goroutine known, assume its stack is grey (the safe side).
-  if ((curG == 0 || !stackScanned(curG)) && shade(value)) barrierShaded++;
+  if (shadeOld && shade(<usize>load<u32>(slot))) barrierShaded++;
+  if (shadeNew && shade(value)) barrierShaded++;
 }
 
 /** Resets the per-cycle counters. */

@@ -7,11 +7,11 @@
 import { HEADER_BYTES, OK } from "../src/abi";
 import { allocObject } from "./alloc";
 import { writePointer } from "./barrier";
-import { pushValue, topAddress, dropValues } from "./roots";
+import { pushRaw, topAddress, dropValues } from "./roots";
 
-/** A zeroed object with `nptr` pointer slots and `scalar` bytes; 0 on out of memory. */
-function newNode(site: u32, nptr: u32, scalar: u32): usize {
-  return allocObject(site, nptr, HEADER_BYTES + (nptr << 2) + scalar);
+/** A zeroed object with `nptr` pointer slots and `scalar` bytes, allocated by goroutine `d`; 0 on out of memory. */
+function newNode(d: usize, site: u32, nptr: u32, scalar: u32): usize {
+  return allocObject(site, nptr, HEADER_BYTES + (nptr << 2) + scalar, d);
 }
 
 /**
@@ -20,15 +20,15 @@ function newNode(site: u32, nptr: u32, scalar: u32): usize {
  * Returns false on out of memory, with the partial list still pushed.
  */
 export function buildList(d: usize, site: u32, n: u32): bool {
-  if (pushValue(d, 0) != OK) return false;
+  if (pushRaw(d, 0) != OK) return false;
   let top = topAddress(d, 0);
   for (let i: u32 = 0; i < n; i++) {
-    let p = newNode(site, 1, 4);
+    let p = newNode(d, site, 1, 4);
     if (p == 0) return false;
     top = topAddress(d, 0); // the stack may not move, but read it fresh after an allocation anyway
     writePointer(p + HEADER_BYTES, <usize>load<u32>(top));
     store<u32>(p + HEADER_BYTES + 4, i);
-    store<u32>(top, <u32>p);
+    store<u32>(top, <u32>p); // a new object replaces the head: black during a mark, no stack rule
   }
   return true;
 }
@@ -39,12 +39,12 @@ export function buildTree(d: usize, site: u32, depth: u32): bool {
     if (!buildTree(d, site, depth - 1)) return false;
     if (!buildTree(d, site, depth - 1)) return false;
   }
-  let p = newNode(site, 2, 0);
+  let p = newNode(d, site, 2, 0);
   if (p == 0) return false;
   if (depth > 0) {
     writePointer(p + HEADER_BYTES, <usize>load<u32>(topAddress(d, 1)));
     writePointer(p + HEADER_BYTES + 4, <usize>load<u32>(topAddress(d, 0)));
     dropValues(d, 2);
   }
-  return pushValue(d, p) == OK;
+  return pushRaw(d, p) == OK; // a new object: black during a mark
 }

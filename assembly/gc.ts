@@ -1,16 +1,19 @@
-// The GC cycle and its scheduler. Go's collector (golang/go mgc.go) runs
-// four phases, and so does this one:
+// The GC cycle. Go's collector (golang/go mgc.go) runs four phases, and so
+// does this one:
 //
 //   1. sweep termination  STW   finish last cycle's sweep, flush allocation
 //                               caches, turn the barrier on; yuasa also scans
-//                               every stack here (its snapshot)
-//   2. mark               concurrent with the mutator: root jobs (globals,
-//                               then one stack at a time, each a short
-//                               per-goroutine pause) and draining grey objects
-//   3. mark termination   STW   dijkstra rescans dirty stacks; drain what is
-//                               left; optionally verify; barrier off; set the
-//                               next goal
-//   4. sweep              concurrent: lazy and proportional (sweep.ts)
+//                               every stack and the pins here (its snapshot)
+//   2. mark               concurrent with the mutator (scheduler.ts): root
+//                               jobs (the globals and pins, then one stack at
+//                               a time, each a short per-goroutine pause) and
+//                               draining grey objects, by background slices
+//                               and mark assists
+//   3. mark termination   STW   rescan the pins (every concurrent strategy)
+//                               and, under dijkstra, the globals and the dirty
+//                               stacks; drain what is left; optionally verify;
+//                               barrier off; pace the next cycle (pacer.ts)
+//   4. sweep              concurrent: lazy, proportional and by reclaim (sweep.ts)
 //
 // The stw strategy does 1–3 in a single pause. The others interleave with the
 // mutator, which is single-threaded here: "concurrent" means the collector
@@ -18,45 +21,40 @@
 // deterministic scheduler, so the same program gives the same interleaving,
 // the same counters and the same verdicts everywhere.
 //
-// The scheduler's cost model: the mutator's time is the mutator clock
-// (state.ts: every embedder call costs what the operation would cost a real
-// mutator, in units of one word scanned); the marker's work is one unit per
-// word scanned. At each safe point background marking earns u/(1−u) units of
-// work per unit of mutator time since the last one (u = 25% by default, Go's
-// dedicated-worker share). Allocation during a mark also owes assist work, as
-// in Go: assistRatio = remaining expected scan work / remaining heap distance
-// to the goal, so a mutator that outruns the background marker pays for its
-// allocation in marking. If the work outgrows the estimate, the estimate
-// becomes the whole heap at the start of the cycle and the goal stretches to
-// Go's hard goal (1.1×). Background work runs one slice of `quantum` words
-// per safe point at most (unspent credit is banked, up to 32 slices); assists
-// pay their debt whole, in slices of at least `quantum` words, so each slice
-// is timed and reported without timing every allocation.
+// What holds after each phase (asserted on the debug core where cheap):
+//   after sweep termination  no span is unswept; no allocation cache holds a
+//                            span; every live stack is grey (or, yuasa, black)
+//   during the mark          the barrier invariant of barrier.ts; new objects
+//                            are black; every cached span is swept
+//   after mark termination   no grey object, no unscanned root; the mark bits
+//                            are the live set; no cache holds a span; every
+//                            object span is unswept (its mark bits hold the truth)
+//   after collect()          the sweep is finished too (runtime.GC())
 //
 // Every pause records its wall time (host clock) and its deterministic work
 // (words scanned, stacks scanned, objects scanned); tests compare work,
-// benchmarks compare time.
+// benchmarks compare time. The per-cycle work splits into four parts that
+// add up: the sweep-termination pause, background slices, assists and the
+// mark-termination pause (C_*_WORDS).
 
 import { nowNs, gcEvent } from "./host";
 import { flushAllCaches } from "./alloc";
 import { finishSweep, startSweep } from "./sweep";
-import { resetMarkCounters, shadeSlot, drain, drainAll, queueEmpty, markedBytes, markedObjects, wordsScanned, objectsScanned } from "./mark";
+import { resetMarkCounters, shadeSlot, drain, drainAll, queueEmpty, markedBytes, markedObjects, objectsScanned } from "./mark";
 import {
-  forEachRoot, forEachGlobal, scanStack, stackBytes, goroutineSlots, liveGoroutineAt, stackScanned, setStackScanned, stackDirty, goroutineId
+  forEachGlobal, scanStack, scanPins, stackBytes, goroutineSlots, liveGoroutineAt, stackScanned, setStackScanned, stackDirty,
+  goroutineId, greyAllStacks, resetAssistCredits, stackUsedBytes, PIN_WORDS
 } from "./roots";
 import { advanceEpoch, listLength, objectSpanPages } from "./spans";
-import { setHeapLive, updateGoal, heapLive, heapGoal, heapTrigger, bgPercent } from "./pacer";
+import * as pacer from "./pacer";
+import { accumulate, limiting } from "./limiter";
 import { verifyHeap, verifiedFloating } from "./verify";
 import { barrierCalls, barrierShaded, resetBarrierCounters } from "./barrier";
-import { phase, strategy, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state";
+import { phase, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state";
+import { concurrent, hasBarrier, snapshotStacks, rescanDirtyStacks, alwaysVerify } from "./strategy";
+import { beginMarkSchedule, resetAssistAccount } from "./scheduler";
 import { globalsCount, cycleBase } from "./layout";
 import * as abi from "../src/abi";
-
-/** Words of mark work per slice: background credit and assist debt are paid in quanta. */
-let quantum: f64 = 4096;
-// @ts-ignore: decorator
-@inline const MAX_BANKED_QUANTA: f64 = 32;
-export function setQuantum(words: u32): void { quantum = <f64>max<u32>(words, 1); }
 
 export let cycles: u32 = 0;
 export let forcedCycles: u32 = 0;
@@ -64,124 +62,172 @@ export let pauseTotalNs: f64 = 0;
 export let pauseMaxNs: f64 = 0;
 export let verifyEachCycle: bool = false;
 export let lostAtMark: u64 = 0;
-let inGC: bool = false; // re-entry guard: the collector itself never allocates
+/** Cumulative words of GC work, and its three kinds (they add up). */
+export let gcWork: u64 = 0;
+export let gcWorkStw: u64 = 0;
+export let gcWorkBackground: u64 = 0;
+export let gcWorkAssist: u64 = 0;
+/** The collector is running: re-entry guard (the collector itself never allocates). */
+export let inGC: bool = false;
 
 // Per-cycle state.
-let forcedCycle: bool = false;
 let globalsJobDone: bool = false;
 let nextStackJob: u32 = 0;
-let bgCredit: f64 = 0;
-let assistDebt: f64 = 0;
-let expectedScanWords: u64 = 0; // what the last cycle scanned: the next one's estimate
-let cycleScanWords: u64 = 0; // scan work done so far this cycle
 let stacksScanned: u32 = 0;
 let markStartNs: f64 = 0;
-let lastSafeClock: u64 = 0; // mutator clock at the last safe point
 let markStartClock: u64 = 0;
-let markStartHeap: u64 = 0;
-/** Bytes allocated per unit of mutator time during the last mark: the pacer's runway estimate (Go's cons/mark). */
-let bytesPerUnit: f64 = 1;
+let limiterClock: u64 = 0; // mutator clock already given to the CPU limiter
+let limiterOnThisCycle: bool = false;
 
 export function setVerifyEachCycle(on: bool): void { verifyEachCycle = on; }
+export function setInGC(on: bool): void { inGC = on; }
 
-/** Bytes of roots the pacer adds to the goal: stacks and globals (Go 1.18+). */
-export function rootBytes(): u64 {
-  return stackBytes + <u64>globalsCount * 4;
-}
+/** Global root bytes the pacer counts (Go's globalsScan): the globals and the pins. */
+function globalsBytes(): u64 { return (<u64>globalsCount + PIN_WORDS) << 2; }
 
-function put(i: i32, v: f64): void { store<f64>(cycleBase + (<usize>i << 3), v); }
-function add(i: i32, v: f64): void { store<f64>(cycleBase + (<usize>i << 3), load<f64>(cycleBase + (<usize>i << 3)) + v); }
-function get(i: i32): f64 { return load<f64>(cycleBase + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function put(i: i32, v: f64): void { store<f64>(cycleBase + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function add(i: i32, v: f64): void { store<f64>(cycleBase + (<usize>i << 3), load<f64>(cycleBase + (<usize>i << 3)) + v); }
+// @ts-ignore: decorator
+@inline function get(i: i32): f64 { return load<f64>(cycleBase + (<usize>i << 3)); }
+/** A byte count for the cycle block; NO_GOAL becomes -1. */
+// @ts-ignore: decorator
+@inline function bytesOrNone(v: u64): f64 { return v == pacer.NO_GOAL ? -1 : <f64>v; }
 
 /** Counts a stop-the-world pause into the run's totals. */
-function notePause(ns: f64): void {
+function notePause(ns: f64, words: u64): void {
   pauseTotalNs += ns;
   if (ns > pauseMaxNs) pauseMaxNs = ns;
+  noteGcWork(words);
+  gcWorkStw += words;
+}
+
+/** Gives the CPU limiter the mutator time since it last heard, then `gcWords` of GC time. */
+export function noteGcWork(gcWords: u64): void {
+  accumulate(<f64>(mutatorClock - limiterClock), <f64>gcWords);
+  limiterClock = mutatorClock;
+  gcWork += gcWords;
+  if (limiting) limiterOnThisCycle = true;
 }
 
 // ── Phase 1: sweep termination ──────────────────────────────────────────────
 
-/** Starts a cycle. For stw the whole cycle runs here, in one pause. */
-export function gcStart(forced: bool): void {
+/** Starts a cycle for the reason `kind` (abi TRIGGER_*). For stw the whole cycle runs here, in one pause. */
+export function gcStart(kind: i32): void {
   if (inGC || phase == PHASE_MARK) return;
   inGC = true;
   // Like Go's gcStart, the goroutine that starts the cycle first finishes the
   // last cycle's sweep itself, before the world stops: sweep termination then
   // has nothing left to do, and a forced cycle's pause stays small.
   finishSweep();
+  noteGcWork(0);
   let t0 = nowNs();
   memory.fill(cycleBase, 0, abi.CYCLE_SLOTS * 8);
   put(abi.C_CYCLE, <f64>(cycles + 1));
-  put(abi.C_FORCED, forced ? 1 : 0);
+  put(abi.C_FORCED, kind == abi.TRIGGER_USER ? 1 : 0);
+  put(abi.C_TRIGGER_KIND, <f64>kind);
   put(abi.C_START_NS, t0);
-  put(abi.C_HEAP_START, <f64>heapLive);
-  put(abi.C_HEAP_GOAL, <f64>heapGoal);
-  put(abi.C_TRIGGER, <f64>heapTrigger);
-  forcedCycle = forced;
-  let words0 = wordsScanned;
-  let objects0 = objectsScanned;
-
-  flushAllCaches();
+  put(abi.C_TRIGGER, bytesOrNone(pacer.heapTrigger(concurrent)));
+  // Go's mcache.releaseAll: what the caches counted but did not use goes back.
+  flushAllCaches(true);
   put(abi.C_SPANS_SWEPT_STW, <f64>finishSweep());
+  if (!ASC_NO_ASSERT) assert(pacer.heapLive >= pacer.heapMarked || true);
   resetMarkCounters();
   resetBarrierCounters();
+  resetAssistCredits();
+  resetAssistAccount();
   globalsJobDone = false;
   nextStackJob = 0;
-  bgCredit = 0;
-  assistDebt = 0;
-  cycleScanWords = 0;
   stacksScanned = 0;
+  limiterOnThisCycle = limiting;
+  put(abi.C_HEAP_START, <f64>pacer.heapLive);
+  pacer.setGlobalsScan(globalsBytes());
+  pacer.startCycle(stackBytes, concurrent);
+  put(abi.C_TRIGGERED, <f64>pacer.heapLive);
+  put(abi.C_ASSIST_RATIO, pacer.assistWorkPerByte);
+  put(abi.C_HEAP_SCAN, <f64>pacer.heapScan);
+  put(abi.C_GOAL_AT_START, bytesOrNone(pacer.heapGoal()));
+  put(abi.C_BG_UTILIZATION, <f64>pacer.bgPercent / 100);
+  put(abi.C_CONS_MARK_BEFORE, pacer.consMark);
+  put(abi.C_EXPECTED_SCAN_WORK, <f64>(pacer.lastHeapScan + pacer.lastStackScan + pacer.globalsScan));
 
-  if (strategy == abi.STRATEGY_STW) {
+  if (!concurrent) {
     // One pause for the whole cycle; its phases are still timed apart for gctrace.
     setMarking(false, false, cycles + 1);
     let tMark = nowNs();
     put(abi.C_SWEEP_TERM_NS, tMark - t0);
-    let rootWords = forEachRoot(shadeSlot);
-    drainAll();
-    cycleScanWords = wordsScanned - words0 + rootWords;
-    stacksScanned = liveStacks();
     markStartNs = tMark;
-    markTermination(t0, cycleScanWords, <f64>(objectsScanned - objects0));
+    markStartClock = mutatorClock;
+    let work = scanGlobalsJob();
+    for (let i: u32 = 0; i < goroutineSlots(); i++) {
+      let d = liveGoroutineAt(i);
+      if (d != 0) work += scanOneStack(d);
+    }
+    let objects0 = objectsScanned;
+    work += drainHeap(u64.MAX_VALUE);
+    markTermination(t0, work, <f64>(objectsScanned - objects0));
     inGC = false;
     return;
   }
 
-  setMarking(true, strategy != abi.STRATEGY_NONE, cycles + 1);
-  lastSafeClock = mutatorClock;
+  setMarking(true, hasBarrier, cycles + 1);
+  greyAllStacks();
   markStartClock = mutatorClock;
-  markStartHeap = heapLive;
+  beginMarkSchedule();
   let work: u64 = 0;
   let stacks: u32 = 0;
-  if (strategy == abi.STRATEGY_YUASA) {
-    // The snapshot: every stack, world stopped. Nothing is rescanned later.
+  if (snapshotStacks) {
+    // The snapshot: every stack and the pins, world stopped. Nothing is rescanned later.
     for (let i: u32 = 0; i < goroutineSlots(); i++) {
       let d = liveGoroutineAt(i);
       if (d == 0) continue;
-      work += scanStack(d, shadeSlot);
-      setStackScanned(d);
+      work += scanOneStack(d);
       stacks++;
     }
     nextStackJob = goroutineSlots();
-    stacksScanned = stacks;
-    cycleScanWords += work;
+    work += scanPinsWork();
   }
   let t1 = nowNs();
   put(abi.C_SWEEP_TERM_NS, t1 - t0);
   put(abi.C_SWEEP_TERM_WORDS, <f64>work);
-  notePause(t1 - t0);
+  notePause(t1 - t0, work);
   gcEvent(abi.EV_PAUSE_SWEEP_TERM, <i32>(cycles + 1), t0, t1, <f64>work, <f64>stacks, 0);
   markStartNs = t1;
   inGC = false;
 }
 
-// ── Phase 2: concurrent mark ───────────────────────────────────────────────
+// ── Phase 2: mark work (scheduled by scheduler.ts) ─────────────────────────
 
-/** Number of live goroutines (for the stw strategy's stack count). */
-function liveStacks(): u32 {
-  let n: u32 = 0;
-  for (let i: u32 = 0; i < goroutineSlots(); i++) if (liveGoroutineAt(i) != 0) n++;
-  return n;
+/** Scans goroutine `d`'s stack; counts it for the pacer (Go's stackScanWork: the used stack). */
+function scanOneStack(d: usize): u64 {
+  let words = scanStack(d, shadeSlot);
+  setStackScanned(d);
+  stacksScanned++;
+  pacer.stackScanWork += stackUsedBytes(d);
+  return <u64>words;
+}
+
+/** The globals root job: globals and pins. */
+function scanGlobalsJob(): u64 {
+  globalsJobDone = true;
+  let words = <u64>forEachGlobal(shadeSlot);
+  pacer.globalsScanWork += words << 2;
+  return words;
+}
+
+/** The pins alone (yuasa's snapshot, every mark termination). */
+function scanPinsWork(): u64 {
+  let words = <u64>scanPins(shadeSlot);
+  pacer.globalsScanWork += words << 2;
+  return words;
+}
+
+/** Drains grey objects for up to `budget` words; counts heap scan work for the pacer. */
+function drainHeap(budget: u64): u64 {
+  let words = drain(budget);
+  pacer.heapScanWork += words << 2;
+  return words;
 }
 
 /** True when every root job is done. */
@@ -189,22 +235,22 @@ function rootJobsDone(): bool {
   return globalsJobDone && nextStackJob >= goroutineSlots();
 }
 
+/** True when the mark has nothing left to do: mark termination may run. */
+export function markWorkDone(): bool {
+  return rootJobsDone() && queueEmpty();
+}
+
 /** Runs one root job: the globals, or the next unscanned stack (a per-goroutine pause). Returns words. */
 function rootJob(): u64 {
-  if (!globalsJobDone) {
-    globalsJobDone = true;
-    return <u64>forEachGlobal(shadeSlot);
-  }
+  if (!globalsJobDone) return scanGlobalsJob();
   while (nextStackJob < goroutineSlots()) {
     let d = liveGoroutineAt(nextStackJob++);
     if (d == 0 || stackScanned(d)) continue;
     let t0 = nowNs();
-    let words = scanStack(d, shadeSlot);
-    setStackScanned(d);
-    stacksScanned++;
+    let words = scanOneStack(d);
     let t1 = nowNs();
     gcEvent(abi.EV_PAUSE_STACK, <i32>markCycle, t0, t1, <f64>words, <f64>goroutineId(d), 0);
-    return <u64>words;
+    return words;
   }
   return 0;
 }
@@ -217,70 +263,31 @@ function markWork(budget: u64): u64 {
       done += rootJob();
       continue;
     }
-    let n = drain(budget - done);
+    let n = drainHeap(budget - done);
     if (n == 0) break;
     done += n;
   }
-  cycleScanWords += done;
   return done;
 }
 
-/** Runs `budget` words of mark work as one timed slice of `kind`; returns words done. */
-function slice(kind: i32, budget: f64): f64 {
+/** Runs up to `budget` words of mark work as one timed slice of `kind` (EV_MARK_SLICE or EV_ASSIST); returns words done. */
+export function slice(kind: i32, budget: f64): u64 {
   let t0 = nowNs();
   let objects0 = objectsScanned;
-  let done = <f64>markWork(<u64>budget);
+  let done = markWork(<u64>budget);
   let t1 = nowNs();
   if (kind == abi.EV_ASSIST) {
-    add(abi.C_ASSIST_WORDS, done);
+    add(abi.C_ASSIST_WORDS, <f64>done);
     add(abi.C_ASSIST_NS, t1 - t0);
+    gcWorkAssist += done;
   } else {
-    add(abi.C_BG_WORDS, done);
+    add(abi.C_BG_WORDS, <f64>done);
     add(abi.C_BG_NS, t1 - t0);
+    gcWorkBackground += done;
   }
-  gcEvent(kind, <i32>markCycle, t0, t1, done, 0, <f64>(objectsScanned - objects0));
+  noteGcWork(done);
+  gcEvent(kind, <i32>markCycle, t0, t1, <f64>done, 0, <f64>(objectsScanned - objects0));
   return done;
-}
-
-/** Assist work owed per byte allocated: remaining expected work over remaining runway (Go's assistWorkPerByte). */
-function assistRatio(): f64 {
-  let expected = expectedScanWords;
-  let goal = heapGoal;
-  if (cycleScanWords >= expected) {
-    // More work than last cycle: assume the worst, the whole heap, against the hard goal.
-    expected = max<u64>(expected, markStartHeap >> 2) + (cycleScanWords >> 3) + 1;
-    goal = heapGoal + heapGoal / 10;
-  }
-  if (heapLive >= goal) return f64.MAX_VALUE; // past the hard goal: finish the mark now
-  let remaining = expected > cycleScanWords ? <f64>(expected - cycleScanWords) : 1;
-  return remaining / <f64>(goal - heapLive);
-}
-
-/**
- * A safe point: the mutator has run since the last one (the mutator clock
- * says how long) and just allocated `bytes`. Outside a mark this costs one
- * branch in the caller.
- */
-export function safePoint(bytes: u64): void {
-  if (phase != PHASE_MARK || inGC) return;
-  inGC = true;
-  let units = mutatorClock - lastSafeClock;
-  lastSafeClock = mutatorClock;
-  bgCredit += <f64>units * <f64>bgPercent / <f64>(100 - min<u32>(bgPercent, 99));
-  if (bytes > 0) assistDebt += <f64>bytes * assistRatio();
-  if (bgCredit >= quantum) {
-    // One quantum per safe point, like a worker preempted after a time slice:
-    // the rest of the credit waits for the next safe points (up to a bound),
-    // so no single slice stops the mutator for long.
-    let done = slice(abi.EV_MARK_SLICE, quantum);
-    bgCredit = done < quantum ? 0 : min<f64>(bgCredit - done, quantum * MAX_BANKED_QUANTA);
-  }
-  if (assistDebt >= quantum) {
-    let done = slice(abi.EV_ASSIST, min<f64>(assistDebt, 1e15));
-    assistDebt = done < assistDebt ? 0 : assistDebt - done;
-  }
-  if (rootJobsDone() && queueEmpty()) markTermination(nowNs(), 0, 0);
-  inGC = false;
 }
 
 /** Finishes the current mark without waiting for safe points (runtime.GC(), out of memory). */
@@ -299,35 +306,37 @@ function finishMark(): void {
  * stw, the whole cycle's pause) began; `work0`/`objects0` is work already
  * done inside it.
  */
-function markTermination(t0: f64, work0: u64, objects0: f64): void {
+export function markTermination(t0: f64, work0: u64, objects0: f64): void {
   let work = work0;
   let objects = objects0;
   let obj0 = objectsScanned;
   // For stw, t0 is the start of the whole pause and the mark ends now.
-  let termStart = strategy == abi.STRATEGY_STW ? nowNs() : t0;
+  let termStart = concurrent ? t0 : nowNs();
   put(abi.C_MARK_NS, termStart - markStartNs);
 
-  if (strategy == abi.STRATEGY_DIJKSTRA) {
-    // Stacks that ran after their scan may hide white pointers: rescan them, and the pins.
-    let rescan = <u64>forEachGlobal(shadeSlot);
-    for (let i: u32 = 0; i < goroutineSlots(); i++) {
-      let d = liveGoroutineAt(i);
-      if (d != 0 && stackDirty(d)) rescan += scanStack(d, shadeSlot);
+  if (concurrent) {
+    // The pins may hold values an allocation took in after the globals job: rescan them.
+    let rescan = scanPinsWork();
+    if (rescanDirtyStacks) {
+      // Stacks written after their scan may hide white pointers: rescan them (and the globals).
+      rescan += <u64>forEachGlobal(shadeSlot) - PIN_WORDS;
+      for (let i: u32 = 0; i < goroutineSlots(); i++) {
+        let d = liveGoroutineAt(i);
+        if (d != 0 && stackDirty(d)) {
+          rescan += <u64>scanStack(d, shadeSlot);
+          pacer.stackScanWork += stackUsedBytes(d);
+        }
+      }
     }
     put(abi.C_RESCAN_WORDS, <f64>rescan);
-    work += rescan;
-  }
-  if (strategy != abi.STRATEGY_STW) {
-    let drained = drainAll();
-    work += drained;
-    cycleScanWords += drained;
+    work += rescan + drainHeap(u64.MAX_VALUE);
     objects += <f64>(objectsScanned - obj0);
   }
 
   // Verification is not part of the pause: its time is taken out.
   let verifyNs: f64 = 0;
   put(abi.C_FLOATING, -1);
-  if (verifyEachCycle || strategy == abi.STRATEGY_NONE) {
+  if (verifyEachCycle || alwaysVerify) {
     let v0 = nowNs();
     let lost = verifyHeap(abi.VERIFY_AGAINST_MARK, true);
     lostAtMark += lost;
@@ -337,38 +346,45 @@ function markTermination(t0: f64, work0: u64, objects0: f64): void {
   }
 
   cycles++;
-  if (forcedCycle) forcedCycles++;
-  put(abi.C_HEAP_END, <f64>heapLive);
+  if (get(abi.C_FORCED) != 0) forcedCycles++;
+  let mutatorUnits = <f64>(mutatorClock - markStartClock);
+  put(abi.C_HEAP_END, <f64>pacer.heapLive);
   put(abi.C_HEAP_MARKED, <f64>markedBytes);
   put(abi.C_MARKED_OBJECTS, <f64>markedObjects);
   put(abi.C_STACK_BYTES, <f64>stackBytes);
-  put(abi.C_GLOBALS_BYTES, <f64>(<u64>globalsCount * 4));
+  put(abi.C_GLOBALS_BYTES, <f64>globalsBytes());
   put(abi.C_BARRIER_CALLS, <f64>barrierCalls);
   put(abi.C_BARRIER_SHADED, <f64>barrierShaded);
   put(abi.C_STACKS_SCANNED, <f64>stacksScanned);
-  if (strategy != abi.STRATEGY_STW && mutatorClock > markStartClock) {
-    let grown: u64 = heapLive > markStartHeap ? heapLive - markStartHeap : 0;
-    bytesPerUnit = <f64>grown / <f64>(mutatorClock - markStartClock);
-  }
+  put(abi.C_MUTATOR_UNITS, mutatorUnits);
+  put(abi.C_HEAP_SCAN_WORK, <f64>pacer.heapScanWork);
+  put(abi.C_STACK_SCAN_WORK, <f64>pacer.stackScanWork);
+  put(abi.C_GLOBALS_SCAN_WORK, <f64>pacer.globalsScanWork);
+  put(abi.C_UTILIZATION, pacer.endCycle(mutatorUnits, get(abi.C_BG_WORDS), get(abi.C_ASSIST_WORDS)));
+  put(abi.C_HEAP_GOAL, bytesOrNone(pacer.lastHeapGoal));
+  put(abi.C_CONS_MARK, pacer.consMark);
   setMarking(false, false, markCycle);
   // Caches hold spans that are about to become unswept: let go of them, so
-  // every allocation after this point goes through a swept span.
-  flushAllCaches();
-  expectedScanWords = cycleScanWords;
-  setHeapLive(markedBytes);
-  updateGoal(markedBytes, rootBytes(), expectedScanWords, strategy != abi.STRATEGY_STW, bytesPerUnit);
-  put(abi.C_NEXT_GOAL, <f64>heapGoal);
+  // every allocation after this point goes through a swept span. heapLive is
+  // recomputed below, so nothing is given back (Go: stale spans).
+  flushAllCaches(false);
+  pacer.resetLive(markedBytes);
+  pacer.setGlobalsScan(globalsBytes());
+  pacer.commit(false);
+  let trigger = pacer.heapTrigger(concurrent);
+  put(abi.C_NEXT_GOAL, bytesOrNone(pacer.heapGoal()));
   advanceEpoch();
-  startSweep(objectSpans(), objectSpanPages, markedBytes, heapTrigger > markedBytes ? heapTrigger - markedBytes : 0);
+  startSweep(objectSpans(), objectSpanPages, pacer.heapLive, trigger == pacer.NO_GOAL ? pacer.heapLive : trigger);
 
   let t1 = nowNs();
   let pause = t1 - t0 - verifyNs;
   put(abi.C_MARK_TERM_NS, t1 - termStart - verifyNs);
   put(abi.C_MARK_TERM_WORDS, <f64>work);
   put(abi.C_END_NS, t1);
-  notePause(pause);
-  let kind = strategy == abi.STRATEGY_STW ? abi.EV_PAUSE_FULL : abi.EV_PAUSE_MARK_TERM;
-  let stacks = strategy == abi.STRATEGY_STW ? stacksScanned : 0;
+  notePause(pause, work);
+  put(abi.C_LIMITER, limiterOnThisCycle ? 1 : 0);
+  let kind = concurrent ? abi.EV_PAUSE_MARK_TERM : abi.EV_PAUSE_FULL;
+  let stacks = concurrent ? 0 : stacksScanned;
   gcEvent(kind, <i32>cycles, t0, t0 + pause, <f64>work, <f64>stacks, objects);
   gcEvent(abi.EV_CYCLE, <i32>cycles, get(abi.C_START_NS), t1, 0, 0, 0);
 }
@@ -382,18 +398,20 @@ function objectSpans(): u32 {
 
 // ── Entry points ────────────────────────────────────────────────────────────
 
-/** The pacer's trigger fired: start a cycle (for stw, run it whole). */
-export function gcTrigger(): void {
-  if (phase != PHASE_MARK) gcStart(false);
+/** Starts a cycle for reason `kind` unless one is marking (for stw, runs it whole). */
+export function gcTrigger(kind: i32): void {
+  if (phase != PHASE_MARK) gcStart(kind);
 }
 
 /**
- * A complete collection now (runtime.GC()): finish any mark in progress,
- * then run a full cycle to its end.
+ * A complete collection now, for reason `kind` (runtime.GC() for
+ * TRIGGER_USER): finish any mark in progress, run a full cycle to its end,
+ * and finish its sweep before returning (mgc.go GC: "finish sweep N+1").
  */
-export function gcCollect(): void {
+export function gcCollect(kind: i32): void {
   if (inGC) return;
   finishMark();
-  gcStart(true);
+  gcStart(kind);
   finishMark();
+  finishSweep();
 }

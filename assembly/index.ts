@@ -1,31 +1,45 @@
 // The embedder API: everything the host may call, and nothing more.
 //
 // Every export that takes a handle checks it before touching the heap and,
-// on bad input, changes nothing: it returns an error code (or 0 for exports
-// that return a value) and leaves the details in lastErrorCode /
-// lastErrorAddr / lastErrorArg for the host to turn into a typed error.
+// on bad input, changes nothing. Exports that return a handle, a goroutine
+// id or a stored value return the error code itself on failure (codes are
+// below abi.MIN_VALID, no address or id is); exports that return a status
+// return OK or the code; counts come back negated. The failing value and
+// index of that same call are in lastErrorAddr / lastErrorArg, for the host
+// to turn into a typed error. No error state outlives the call that set it
+// in a way that matters: a caller learns of a failure from the return value.
 // The collector's internals (spans.ts, mark.ts, sweep.ts, ...) never see an
 // unchecked host value.
 //
-// Hot exports the host calls per object — allocPush, allocWith, alloc — keep
-// their checks to a few loads; reading fields needs no call at all (the host
-// reads memory through a typed-array view, since reads take no barrier).
+// Looking at a goroutine (lookup: peek, getLocal, frames, ...) never changes
+// a run; acting as one (act: push, pop, setLocal, ...) advances the mutator
+// clock by a stack operation. Hot exports the host calls per object —
+// allocPush, allocWith, alloc — keep their checks to a few loads; reading
+// fields needs no call at all (the host reads memory through a typed-array
+// view, since reads take no barrier).
 
 import { layOut, initialized, statsBase, verifyBlockBase, profileBase, cycleBase, arenaBase, maxPages, PAGE_SIZE, NONE } from "./layout";
 import { initSizeClasses, sizeToClass, classSize } from "./sizeclasses";
-import { initClassLists, spanOf, slotIndex, spanElemSize, spanClass, spanState, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed, SPAN_LARGE } from "./spans";
+import { initClassLists, spanOf, spanElemSize, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed } from "./spans";
 import { mappedPages, freePageCount, pagesReused } from "./pages";
-import { initCaches, allocObject, countAllCaches, objectsAllocated, bytesAllocated, heapPeak } from "./alloc";
-import { finishSweep, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
-import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects } from "./mark";
-import { gcCollect, gcTrigger, safePoint, setQuantum, cycles, pauseTotalNs, pauseMaxNs, rootBytes, setVerifyEachCycle as setVerify, lostAtMark } from "./gc";
-import { setGogcValue, setMemoryLimit, setBgPercent, updateGoal, gogc, heapGoal, heapTrigger, heapLive } from "./pacer";
-import { setStrategy, strategy, phase, tick, PHASE_MARK } from "./state";
-import { barrierCalls, barrierShaded } from "./barrier";
-import { verifyHeap, classify, heldLive } from "./verify";
+import { initCaches, allocObject, countAllCaches, peakNow, objectsAllocated, bytesAllocated } from "./alloc";
+import { finishSweep, sweepDone, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
+import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects, heapCorruptions, firstCorruption } from "./mark";
 import {
-  resolve, gError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, popValue,
-  slotAddress, topAddress, topSlots, dropValues, globalAddress, setPins, frameCount, stackDepthWords, liveGoroutines, stackBytes, stackBytesWanted
+  gcCollect, gcTrigger, cycles, forcedCycles, pauseTotalNs, pauseMaxNs, setVerifyEachCycle as setVerify, lostAtMark,
+  gcWork, gcWorkStw, gcWorkBackground, gcWorkAssist
+} from "./gc";
+import { safePoint, setQuantum } from "./scheduler";
+import * as pacer from "./pacer";
+import { limiterEnabledCount } from "./limiter";
+import { phase, tick, mutatorClock, PHASE_MARK, STACK_OP_UNITS } from "./state";
+import { setStrategy, validStrategy, concurrent } from "./strategy";
+import { verifyHeap, classify, heldLive } from "./verify";
+import { setQuarantine as setQuarantineOn, quarantinedBytes } from "./quarantine";
+import {
+  lookup, lookupError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, pushRaw, popValue, setSlot,
+  slotAddress, topAddress, topSlots, dropValues, globalAddress, pin, unpin, frameCount, stackDepthWords, liveGoroutines, stackBytes,
+  stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID
 } from "./roots";
 import { buildList, buildTree } from "./bulk";
 import { writePointer } from "./barrier";
@@ -39,7 +53,7 @@ export function lastErrorCode(): i32 { return errCode; }
 export function lastErrorAddr(): usize { return errAddr; }
 export function lastErrorArg(): u32 { return errArg; }
 
-/** Records an error; returns `code` so callers can `return fail(...)`. */
+/** Records an error's details; returns `code` so callers can `return fail(...)`. */
 function fail(code: i32, addr: usize, arg: u32): i32 {
   errCode = code;
   errAddr = addr;
@@ -60,6 +74,21 @@ function checkObj(p: usize): i32 {
   return checkRef(p);
 }
 
+/** Goroutine `g`'s descriptor for a read-only query, or 0 with the error recorded. */
+function look(g: u32): usize {
+  let d = lookup(g);
+  if (d == 0) fail(lookupError(g), 0, g);
+  return d;
+}
+
+/** An operation that acts as a goroutine passed its checks: a stack operation's worth of mutator time. */
+// @ts-ignore: decorator
+@inline function acted(): void { tick(STACK_OP_UNITS); }
+
+/** The error code `look`/`act` recorded, as a value-returning export returns it. */
+// @ts-ignore: decorator
+@inline function lastCode(): usize { return <usize>errCode; }
+
 // ── Setup ──────────────────────────────────────────────────────────────────
 
 /** Lays out a heap of at most `maxHeapPages` pages. Must be called once, first. */
@@ -71,30 +100,32 @@ export function init(maxHeapPages: u32, globals: u32, goroutines: u32, queueEntr
   initSizeClasses();
   initClassLists(abi.NUM_CLASSES);
   initCaches();
+  setStrategy(abi.STRATEGY_STW);
+  repace();
   return abi.OK;
 }
 
-/** Recomputes goal and trigger from the last mark after a pacer setting changed. */
+/** Recomputes the goal after a pacer setting changed (Go's gcControllerCommit). */
 function repace(): void {
-  updateGoal(markedBytes, rootBytes(), 0, strategy != abi.STRATEGY_STW, 1);
+  pacer.commit(sweepDone());
+  if (phase == PHASE_MARK) pacer.revise(stackBytes);
 }
 
 /** Sets GOGC; negative turns the collector's trigger off (GOGC=off). */
 export function setGogc(value: i32): void {
-  setGogcValue(value < 0 ? -1 : value);
+  pacer.setGcPercent(value);
   repace();
 }
 
 /** Sets the soft memory limit in bytes (GOMEMLIMIT semantics); 0 removes it. */
 export function setMemoryLimitBytes(bytes: f64): void {
-  setMemoryLimit(<u64>bytes);
+  pacer.setMemoryLimit(<u64>bytes);
   repace();
 }
 
 /** Selects the barrier strategy (abi STRATEGY_*). Only between cycles. */
 export function setBarrier(s: i32): i32 {
-  if (s < abi.STRATEGY_STW || s > abi.STRATEGY_NONE) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
-  if (phase == PHASE_MARK) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
+  if (!validStrategy(s) || phase == PHASE_MARK) return fail(abi.E_BAD_ARGUMENT, 0, <u32>s);
   setStrategy(s);
   repace();
   return abi.OK;
@@ -107,15 +138,19 @@ export function setMarkQuantum(words: u32): i32 {
   return abi.OK;
 }
 
-/** Background mark share of mutator time, percent (1–99; Go: 25). */
+/** Background mark share of the time, percent (1–99; Go: 25). */
 export function setBackgroundPercent(p: u32): i32 {
   if (p < 1 || p > 99) return fail(abi.E_BAD_ARGUMENT, 0, p);
-  setBgPercent(p);
+  pacer.setBgPercent(p);
+  repace();
   return abi.OK;
 }
 
 /** Makes every cycle run the verifier at mark termination. */
 export function setVerifyEachCycle(on: i32): void { setVerify(on != 0); }
+
+/** Debug core: quarantine freed slots (on by default); no effect on the release core. */
+export function setQuarantine(on: i32): void { setQuarantineOn(on != 0); }
 
 // ── Allocation ─────────────────────────────────────────────────────────────
 
@@ -128,34 +163,39 @@ function objectBytes(site: u32, nptr: u32, scalarBytes: u32): u32 {
   return <u32>payload + abi.HEADER_BYTES;
 }
 
-/** Allocates and initialises an object; 0 on out of memory (error recorded). */
+/** Allocates and initialises an object for goroutine `d` (0: the embedder); 0 on out of memory (error recorded). */
 // @ts-ignore: decorator
-@inline function newObject(site: u32, nptr: u32, bytes: u32): usize {
-  let p = allocObject(site, nptr, bytes);
+@inline function newObject(site: u32, nptr: u32, bytes: u32, d: usize): usize {
+  let p = allocObject(site, nptr, bytes, d);
   if (p == 0) fail(abi.E_OUT_OF_MEMORY, 0, bytes);
   return p;
 }
 
-/** A new object with `nptr` nil pointer slots and `scalarBytes` zeroed bytes. */
+/** A new object with `nptr` nil pointer slots and `scalarBytes` zeroed bytes; an error code on failure. */
 export function alloc(site: u32, nptr: u32, scalarBytes: u32): usize {
   let bytes = objectBytes(site, nptr, scalarBytes);
-  if (bytes == 0) return 0;
-  return newObject(site, nptr, bytes);
+  if (bytes == 0) return lastCode();
+  let p = newObject(site, nptr, bytes, 0);
+  return p != 0 ? p : lastCode();
 }
 
-/** A new object whose first pointer slots are `f0` and `f1` (nptr ≥ 2). */
+/** A new object whose first pointer slots are `f0` and `f1` (nptr ≥ 2); an error code on failure. */
 export function allocWith(site: u32, nptr: u32, scalarBytes: u32, f0: usize, f1: usize): usize {
-  if (nptr < 2) { fail(abi.E_FIELD_RANGE, 0, nptr); return 0; }
-  if (checkRef(f0) != abi.OK || checkRef(f1) != abi.OK) return 0;
+  if (nptr < 2) return <usize>fail(abi.E_FIELD_RANGE, 0, nptr);
+  if (checkRef(f0) != abi.OK || checkRef(f1) != abi.OK) return lastCode();
   let bytes = objectBytes(site, nptr, scalarBytes);
-  if (bytes == 0) return 0;
-  setPins(f0, f1); // roots while the allocation may collect
-  let p = newObject(site, nptr, bytes);
-  setPins(0, 0);
-  if (p == 0) return 0;
-  writePointer(p + abi.HEADER_BYTES, f0);
-  writePointer(p + abi.HEADER_BYTES + 4, f1);
-  return p;
+  if (bytes == 0) return lastCode();
+  // Roots while the allocation may collect; cleared through the barrier (roots.ts).
+  pin(PIN_FIELD0, f0);
+  pin(PIN_FIELD1, f1);
+  let p = newObject(site, nptr, bytes, 0);
+  if (p != 0) {
+    writePointer(p + abi.HEADER_BYTES, f0);
+    writePointer(p + abi.HEADER_BYTES + 4, f1);
+  }
+  unpin(PIN_FIELD0);
+  unpin(PIN_FIELD1);
+  return p != 0 ? p : lastCode();
 }
 
 /**
@@ -163,20 +203,23 @@ export function allocWith(site: u32, nptr: u32, scalarBytes: u32, f0: usize, f1:
  * values of goroutine g's top frame (deepest first), pops them and pushes
  * the new object. The children stay rooted on the stack while the
  * allocation may collect, so a constructor is one call and the host holds
- * no reference across it.
+ * no reference across it. An error code on failure.
  */
 export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: u32): usize {
-  let d = resolve(g);
-  if (d == 0) { fail(gError, 0, g); return 0; }
-  if (npop > nptr) { fail(abi.E_FIELD_RANGE, 0, npop); return 0; }
-  if (npop > topSlots(d)) { fail(abi.E_STACK_EMPTY, 0, npop); return 0; }
+  let d = look(g);
+  if (d == 0) return lastCode();
+  if (npop > nptr) return <usize>fail(abi.E_FIELD_RANGE, 0, npop);
+  if (npop > topSlots(d)) return <usize>fail(abi.E_STACK_EMPTY, 0, npop);
   let bytes = objectBytes(site, nptr, scalarBytes);
-  if (bytes == 0) return 0;
+  if (bytes == 0) return lastCode();
+  acted();
   // Room for the result first: a stack that cannot grow must fail before the object exists.
-  if (npop == 0 && pushValue(d, 0) != abi.OK) { fail(abi.E_OUT_OF_MEMORY, 0, stackBytesWanted); return 0; }
-  if (npop == 0) dropValues(d, 1);
-  let p = newObject(site, nptr, bytes);
-  if (p == 0) return 0;
+  if (npop == 0) {
+    if (pushRaw(d, 0) != abi.OK) return <usize>fail(abi.E_OUT_OF_MEMORY, 0, stackBytesWanted);
+    dropValues(d, 1);
+  }
+  let p = newObject(site, nptr, bytes, d);
+  if (p == 0) return lastCode();
   if (npop > 0) {
     let src = topAddress(d, npop - 1);
     for (let i: u32 = 0; i < npop; i++) {
@@ -184,31 +227,34 @@ export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: 
     }
     dropValues(d, npop);
   }
-  pushValue(d, p);
+  pushRaw(d, p); // a new object: black during a mark, so no stack rule applies
   return p;
 }
 
 /** Pushes a linked list of `n` 16-byte nodes onto g (head on top), built inside the core. */
 export function allocList(g: u32, site: u32, n: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   if (site >= <u32>abi.MAX_SITES) return fail(abi.E_BAD_ARGUMENT, 0, site);
+  acted();
   return buildList(d, site, n) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
 }
 
 /** Pushes a complete binary tree of `depth` onto g, built inside the core. */
 export function allocTree(g: u32, site: u32, depth: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   if (site >= <u32>abi.MAX_SITES || depth > 26) return fail(abi.E_BAD_ARGUMENT, 0, depth);
+  acted();
   return buildTree(d, site, depth) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
 }
 
 // ── Goroutines and stacks ──────────────────────────────────────────────────
 
+/** Starts a goroutine; its id (≥ abi.MIN_VALID), or an error code. */
 export function spawn(): u32 {
   let g = spawnG();
-  if (g == 0) fail(gError, 0, gError == abi.E_OUT_OF_MEMORY ? stackBytesWanted : 0);
+  if (g < MIN_GOROUTINE_ID) fail(<i32>g, 0, g == <u32>abi.E_OUT_OF_MEMORY ? stackBytesWanted : 0);
   return g;
 }
 
@@ -218,99 +264,103 @@ function stackFail(rc: i32, g: u32): i32 {
 }
 
 export function exit(g: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
+  acted();
   exitGoroutine(d);
   return abi.OK;
 }
 
 export function pushFrame(g: u32, slots: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   if (slots > 1 << 24) return fail(abi.E_SLOT_RANGE, 0, slots);
   let rc = pushF(d, slots);
+  if (rc == abi.OK) acted();
   return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
 export function popFrame(g: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   let rc = popF(d);
+  if (rc == abi.OK) acted();
   return rc == abi.OK ? rc : fail(rc, 0, g);
 }
 
 export function push(g: u32, p: usize): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   if (checkRef(p) != abi.OK) return errCode;
   let rc = pushValue(d, p);
+  if (rc == abi.OK) acted();
   return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
-/** Pops the top value of g's top frame. 0 may be nil or an error: see lastErrorCode. */
+/** Pops the top value of g's top frame: the value (0 is nil), or an error code. */
 export function pop(g: u32): usize {
-  errCode = abi.OK;
-  let d = resolve(g);
-  if (d == 0) { fail(gError, 0, g); return 0; }
-  // Checked here, not through gError, which may still hold an earlier failure.
-  if (topSlots(d) == 0) { fail(abi.E_STACK_EMPTY, 0, 1); return 0; }
+  let d = look(g);
+  if (d == 0) return lastCode();
+  if (topSlots(d) == 0) return <usize>fail(abi.E_STACK_EMPTY, 0, 1);
+  acted();
   return popValue(d);
 }
 
 /** Drops `n` values from g's top frame. */
 export function drop(g: u32, n: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   if (n > topSlots(d)) return fail(abi.E_STACK_EMPTY, 0, n);
+  acted();
   dropValues(d, n);
   return abi.OK;
 }
 
 export function setLocal(g: u32, i: u32, p: usize): i32 {
-  let d = resolve(g);
-  if (d == 0) return fail(gError, 0, g);
+  let d = look(g);
+  if (d == 0) return errCode;
   let a = slotAddress(d, i);
   if (a == 0) return fail(abi.E_SLOT_RANGE, 0, i);
   if (checkRef(p) != abi.OK) return errCode;
-  store<u32>(a, <u32>p); // stack writes take no barrier
+  acted();
+  setSlot(d, a, p); // no write barrier: the stack rule of roots.ts
   return abi.OK;
 }
 
+/** Slot `i` of g's top frame: the value (0 is nil), or an error code. Read-only. */
 export function getLocal(g: u32, i: u32): usize {
-  errCode = abi.OK;
-  let d = resolve(g);
-  if (d == 0) { fail(gError, 0, g); return 0; }
+  let d = look(g);
+  if (d == 0) return lastCode();
   let a = slotAddress(d, i);
-  if (a == 0) { fail(abi.E_SLOT_RANGE, 0, i); return 0; }
+  if (a == 0) return <usize>fail(abi.E_SLOT_RANGE, 0, i);
   return <usize>load<u32>(a);
 }
 
-/** Value `k` from the top of g's top frame (0 = top). */
+/** Value `k` from the top of g's top frame (0 = top): the value, or an error code. Read-only. */
 export function peek(g: u32, k: u32): usize {
-  errCode = abi.OK;
-  let d = resolve(g);
-  if (d == 0) { fail(gError, 0, g); return 0; }
+  let d = look(g);
+  if (d == 0) return lastCode();
   let a = topAddress(d, k);
-  if (a == 0) { fail(abi.E_SLOT_RANGE, 0, k); return 0; }
+  if (a == 0) return <usize>fail(abi.E_SLOT_RANGE, 0, k);
   return <usize>load<u32>(a);
 }
 
+/** Values in g's top frame, or −code. Read-only. */
 export function frameSlots(g: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return -fail(gError, 0, g);
-  return <i32>topSlots(d);
+  let d = look(g);
+  return d == 0 ? -errCode : <i32>topSlots(d);
 }
 
+/** Frames on g's stack, or −code. Read-only. */
 export function frames(g: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return -fail(gError, 0, g);
-  return <i32>frameCount(d);
+  let d = look(g);
+  return d == 0 ? -errCode : <i32>frameCount(d);
 }
 
+/** Words used on g's stack, or −code. Read-only. */
 export function stackWords(g: u32): i32 {
-  let d = resolve(g);
-  if (d == 0) return -fail(gError, 0, g);
-  return <i32>stackDepthWords(d);
+  let d = look(g);
+  return d == 0 ? -errCode : <i32>stackDepthWords(d);
 }
 
 // ── Globals and fields ─────────────────────────────────────────────────────
@@ -323,10 +373,10 @@ export function setGlobal(i: u32, p: usize): i32 {
   return abi.OK;
 }
 
+/** Global `i`: the value (0 is nil), or an error code. */
 export function getGlobal(i: u32): usize {
-  errCode = abi.OK;
   let a = globalAddress(i);
-  if (a == 0) { fail(abi.E_GLOBAL_RANGE, 0, i); return 0; }
+  if (a == 0) return <usize>fail(abi.E_GLOBAL_RANGE, 0, i);
   return <usize>load<u32>(a);
 }
 
@@ -339,43 +389,44 @@ export function writeField(obj: usize, i: u32, p: usize): i32 {
   return abi.OK;
 }
 
-/** Pointer slot `i` of `obj`. 0 may be nil or an error: see lastErrorCode. */
+/** Pointer slot `i` of `obj`: the value (0 is nil), or an error code. */
 export function readField(obj: usize, i: u32): usize {
-  errCode = abi.OK;
-  if (checkObj(obj) != abi.OK) return 0;
-  if (i >= (load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK)) { fail(abi.E_FIELD_RANGE, obj, i); return 0; }
+  if (checkObj(obj) != abi.OK) return lastCode();
+  if (i >= (load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK)) return <usize>fail(abi.E_FIELD_RANGE, obj, i);
   return <usize>load<u32>(obj + abi.HEADER_BYTES + (<usize>i << 2));
 }
 
-/** Address of `len` scalar bytes at `offset` in `obj`'s scalar area, or 0 (error recorded). */
+/** Address of `len` scalar bytes at `offset` in `obj`'s scalar area, or an error code. */
 export function scalarAddress(obj: usize, offset: u32, len: u32): usize {
-  errCode = abi.OK;
-  if (checkObj(obj) != abi.OK) return 0;
+  if (checkObj(obj) != abi.OK) return lastCode();
   let nptr = load<u32>(obj, abi.HDR_META) & abi.NPTR_MASK;
   let scalar = load<u32>(obj, abi.HDR_SIZE) - (nptr << 2);
-  if (<u64>offset + <u64>len > <u64>scalar) { fail(abi.E_SCALAR_RANGE, obj, offset); return 0; }
+  if (<u64>offset + <u64>len > <u64>scalar) return <usize>fail(abi.E_SCALAR_RANGE, obj, offset);
   return obj + abi.HEADER_BYTES + (<usize>nptr << 2) + offset;
 }
 
 /** OK if `p` is a live object's start, else the reason (also recorded). */
 export function checkHandle(p: usize): i32 {
-  errCode = abi.OK;
   return checkObj(p);
 }
 
 // ── Collection, verification, statistics ───────────────────────────────────
 
-/** A complete collection now (runtime.GC()): any mark in progress finishes, then a full cycle runs. */
-export function collect(): void { gcCollect(); }
+/** runtime.GC(): any mark in progress finishes, a full cycle runs, and its sweep finishes. */
+export function collect(): void { gcCollect(abi.TRIGGER_USER); }
 
 /** Starts a cycle now, as if the trigger fired (stw runs it whole; concurrent strategies begin marking). */
-export function startCycle(): void { gcTrigger(); }
+export function startCycle(): void { gcTrigger(abi.TRIGGER_EXPLICIT); }
 
-/** A safe point without allocation: goroutine g ran for `units` of mutator time. */
+/** A safe point without allocation: goroutine g (0: none) ran for `units` of mutator time. */
 export function yieldAt(g: u32, units: u32): i32 {
-  if (g != 0 && resolve(g) == 0) return fail(gError, 0, g);
+  let d: usize = 0;
+  if (g != 0) {
+    d = look(g);
+    if (d == 0) return errCode;
+  }
   tick(<u64>units);
-  safePoint(0);
+  safePoint(0, d);
   return abi.OK;
 }
 
@@ -385,7 +436,7 @@ export function marking(): bool { return phase == PHASE_MARK; }
 /** Sweeps every span now. */
 export function sweepAll(): void { finishSweep(); }
 
-/** Runs the verifier; returns lost objects. Results in the verify block. */
+/** Runs the verifier; returns lost objects. Results in the verify block. Read-only. */
 export function verify(mode: i32): u32 {
   countAllCaches();
   return verifyHeap(mode, false);
@@ -399,13 +450,15 @@ export function heapBase(): usize { return arenaBase; }
 export function heapEnd(): usize { return arenaBase + (<usize>mappedPages << 13); }
 
 function put(i: i32, v: f64): void { store<f64>(statsBase + (<usize>i << 3), v); }
+/** A byte count for the stats block; "none" becomes -1. */
+function orNone(v: u64): f64 { return v == pacer.NO_GOAL ? -1 : <f64>v; }
 
-/** Fills the stats block (src/abi.ts S_*); caches are flushed so counts are exact. */
+/** Fills the stats block (src/abi.ts S_*); caches are counted so figures are exact. Read-only. */
 export function snapshotStats(): void {
   countAllCaches();
   put(abi.S_CYCLES, <f64>cycles);
   put(abi.S_HEAP_ALLOC_BYTES, <f64>heapAlloc);
-  put(abi.S_HEAP_PEAK_BYTES, <f64>heapPeak);
+  put(abi.S_HEAP_PEAK_BYTES, <f64>peakNow());
   put(abi.S_HEAP_MAPPED_BYTES, <f64>mappedPages * PAGE_SIZE);
   put(abi.S_HEAP_MAX_BYTES, <f64>maxPages * PAGE_SIZE);
   put(abi.S_MARKED_BYTES, <f64>markedBytes);
@@ -414,9 +467,9 @@ export function snapshotStats(): void {
   put(abi.S_BYTES_ALLOCATED, <f64>bytesAllocated);
   put(abi.S_OBJECTS_FREED, <f64>objectsFreed);
   put(abi.S_BYTES_FREED, <f64>bytesFreed);
-  put(abi.S_HEAP_GOAL, heapGoal == u64.MAX_VALUE ? -1 : <f64>heapGoal);
+  put(abi.S_HEAP_GOAL, orNone(pacer.heapGoal()));
   put(abi.S_STACK_BYTES, <f64>stackBytes);
-  put(abi.S_GLOBALS_BYTES, <f64>(rootBytes() - stackBytes));
+  put(abi.S_GLOBALS_BYTES, <f64>(pacer.globalsScan));
   put(abi.S_SPANS_IN_USE, <f64>spansInUse);
   put(abi.S_PAGES_FREE, <f64>freePageCount);
   put(abi.S_PAUSE_TOTAL_NS, pauseTotalNs);
@@ -426,15 +479,25 @@ export function snapshotStats(): void {
   put(abi.S_QUEUE_OVERFLOWS, <f64>queueOverflows);
   put(abi.S_GOROUTINES, <f64>liveGoroutines);
   put(abi.S_UNSWEPT_SPANS, <f64>unsweptSpans);
-  put(abi.S_GOGC, <f64>gogc);
+  put(abi.S_GOGC, <f64>pacer.gcPercent);
   put(abi.S_SPANS_FREED, <f64>spansFreed);
   put(abi.S_PAGES_REUSED, <f64>pagesReused);
   put(abi.S_LOST_AT_MARK, <f64>lostAtMark);
-  put(abi.S_HEAP_TRIGGER, heapTrigger == u64.MAX_VALUE ? -1 : <f64>heapTrigger);
-  put(abi.S_HEAP_LIVE, <f64>heapLive);
+  put(abi.S_HEAP_TRIGGER, orNone(pacer.heapTrigger(concurrent)));
+  put(abi.S_HEAP_LIVE, <f64>pacer.heapLive);
+  put(abi.S_HEAP_CORRUPTIONS, <f64>heapCorruptions);
+  put(abi.S_FIRST_CORRUPTION, <f64>firstCorruption);
+  put(abi.S_QUARANTINED_BYTES, <f64>quarantinedBytes);
+  put(abi.S_MUTATOR_CLOCK, <f64>mutatorClock);
+  put(abi.S_GC_WORK, <f64>gcWork);
+  put(abi.S_FORCED_CYCLES, <f64>forcedCycles);
+  put(abi.S_LIMITER_ENABLED, <f64>limiterEnabledCount);
+  put(abi.S_GC_WORK_STW, <f64>gcWorkStw);
+  put(abi.S_GC_WORK_BACKGROUND, <f64>gcWorkBackground);
+  put(abi.S_GC_WORK_ASSIST, <f64>gcWorkAssist);
 }
 
-/** Fills the profile block: objects and bytes held live, per size class and per site. */
+/** Fills the profile block: objects and bytes held live, per size class and per site. Read-only. */
 export function heapProfile(): void {
   countAllCaches();
   memory.fill(profileBase, 0, abi.PROFILE_SLOTS * 8);

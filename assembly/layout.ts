@@ -10,6 +10,8 @@
 //  │ alloc bits   64 B/pg │ 512 bits per page: enough for 16-byte slots
 //  │ mark bits    64 B/pg │ the colour: set = grey or black
 //  │ verify bits  64 B/pg │ the verifier's own reachability bitmap
+//  │ quarantine   64 B/pg │ debug core only: freed slots held back (quarantine.ts)
+//  │ q. FIFO      4 B each│ debug core only: the order slots entered quarantine
 //  │ free pages   1 b/pg  │ the page heap (pages.ts)
 //  │ alloc caches, class lists, stats, verify, profile, cycle blocks   │
 //  │ globals      4 B each│ root array
@@ -49,6 +51,10 @@ export let spanTableBase: usize = 0;
 export let allocBitsBase: usize = 0;
 export let markBitsBase: usize = 0;
 export let verifyBitsBase: usize = 0;
+/** Debug core only (0 on release): quarantine bitmaps and the FIFO of quarantined slots. */
+export let quarantineBitsBase: usize = 0;
+export let quarantineFifoBase: usize = 0;
+export let quarantineFifoCap: u32 = 0;
 export let freePagesBase: usize = 0;
 export let cacheBase: usize = 0;
 export let classListBase: usize = 0;
@@ -77,8 +83,11 @@ function region(cursor: usize, bytes: usize): usize {
  */
 export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: u32): bool {
   let c = (__heap_base + WASM_PAGE - 1) & ~<usize>(WASM_PAGE - 1);
+  // Debug core: room to quarantine up to one freed slot in 8 of the heap's 16-byte slots.
+  let fifo: u32 = ASC_NO_ASSERT ? 0 : max<u32>(pages * 64, 1024);
+  let qTables: u64 = ASC_NO_ASSERT ? 0 : <u64>pages * BITMAP_BYTES_PER_PAGE + <u64>fifo * 4;
   // u64 arithmetic: a careless max-heap must fail cleanly, not wrap around.
-  let need: u64 = <u64>c + <u64>pages * (4 + SPAN_BYTES + 3 * BITMAP_BYTES_PER_PAGE) + (<u64>pages >> 3)
+  let need: u64 = <u64>c + <u64>pages * (4 + SPAN_BYTES + 3 * BITMAP_BYTES_PER_PAGE) + (<u64>pages >> 3) + qTables
     + <u64>globals * 4 + <u64>goroutines * G_BYTES + <u64>queueEntries * 8 + 2 * <u64>WASM_PAGE
     + <u64>NUM_CLASSES * (CACHE_BYTES + CLASS_LIST_BYTES) + 8 * <u64>(STATS_SLOTS + VERIFY_SLOTS + PROFILE_SLOTS + CYCLE_SLOTS)
     + <u64>pages * PAGE_SIZE;
@@ -90,6 +99,11 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   allocBitsBase = c;      c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
   markBitsBase = c;       c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
   verifyBitsBase = c;     c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
+  if (!ASC_NO_ASSERT) {
+    quarantineBitsBase = c; c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
+    quarantineFifoBase = c; c = region(c, <usize>fifo * 4);
+    quarantineFifoCap = fifo;
+  }
   freePagesBase = c;      c = region(c, ((<usize>pages + 63) >> 6) << 3);
   cacheBase = c;          c = region(c, NUM_CLASSES * CACHE_BYTES);
   classListBase = c;      c = region(c, NUM_CLASSES * CLASS_LIST_BYTES);

@@ -14,10 +14,19 @@
 // no overflow — correct because scanning a black object twice is harmless,
 // and bounded because every pass marks at least the objects it dropped.
 //
+// Defence in depth. A sound collector never meets a pointer that is not the
+// start of a live object, but a bug or a stale embedder write can plant one.
+// shade() checks every object it is about to mark (the slow path, once per
+// object per cycle): a pointer outside every span, into a stack or a free
+// span, past a span's last slot, into the middle of a slot, or to a slot that
+// is not allocated (or is quarantined, debug core) is counted as a heap
+// corruption and never marked, so marking never writes outside its own
+// tables and sweep never counts a slot it did not allocate.
+//
 // Invariant at the end of drainAll(): no black object points to a white one.
 
 import { queueBase, queueCap, NONE } from "./layout";
-import { spanOf, slotIndex, markBits, setBit, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext } from "./spans";
+import { spanOf, slotIndex, markBits, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext, isObjectStart } from "./spans";
 import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES } from "../src/abi";
 
 let queueTop: u32 = 0;
@@ -25,9 +34,13 @@ let overflowed: bool = false;
 
 export let markedObjects: u64 = 0;
 export let markedBytes: u64 = 0;
+/** Words of object scanning (header + pointer slots), cumulative. */
 export let wordsScanned: u64 = 0;
 export let objectsScanned: u64 = 0;
 export let queueOverflows: u64 = 0;
+/** Pointers met while marking that are not the start of a live object (cumulative), and the first one. */
+export let heapCorruptions: u64 = 0;
+export let firstCorruption: usize = 0;
 
 /** Clears the per-cycle counters; called at the start of a mark. */
 export function resetMarkCounters(): void {
@@ -37,13 +50,30 @@ export function resetMarkCounters(): void {
   overflowed = false;
 }
 
+/** Counts a pointer that names no live object. */
+export function noteCorruption(p: usize): void {
+  if (heapCorruptions == 0) firstCorruption = p;
+  heapCorruptions++;
+}
+
 /** Greys `p`: marks it and queues it for scanning, unless nil or already marked. True if it was white. */
 // @ts-ignore: decorator
 @inline export function shade(p: usize): bool {
   if (p == 0) return false;
   let s = spanOf(p);
-  if (!ASC_NO_ASSERT) assert(s != NONE, "shade: pointer outside every span");
-  if (!setBit(markBits(s), slotIndex(s, p))) return false;
+  if (s == NONE) { noteCorruption(p); return false; }
+  let i = slotIndex(s, p);
+  let a = markBits(s) + ((<usize>i >> 6) << 3);
+  let w = load<u64>(a);
+  let m = <u64>1 << (i & 63);
+  if (w & m) return false;
+  return shadeSlow(s, i, p, a, w | m);
+}
+
+/** The white case of shade(): check that `p` is a live object, then mark and queue it. */
+function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
+  if (!isObjectStart(s, i, p)) { noteCorruption(p); return false; }
+  store<u64>(a, marked);
   markedObjects++;
   markedBytes += spanElemSize(s);
   if (queueTop < queueCap) {
@@ -55,9 +85,10 @@ export function resetMarkCounters(): void {
   return true;
 }
 
-/** Marks `p` black on allocation: counted as marked, never queued (it has no pointers yet). */
+/** Marks slot `i` of span `s` black on allocation: counted as marked, never queued (it has no pointers yet). */
 export function markNew(s: u32, i: u32): void {
-  setBit(markBits(s), i);
+  let a = markBits(s) + ((<usize>i >> 6) << 3);
+  store<u64>(a, load<u64>(a) | (<u64>1 << (i & 63)));
   markedObjects++;
   markedBytes += spanElemSize(s);
 }

@@ -1,4 +1,4 @@
-// Roots: goroutine stacks, the global array, and two pinned registers.
+// Roots: goroutine stacks, the global array, and three pinned words.
 //
 // A goroutine owns a stack of u32 words in a SPAN_STACK span of the arena,
 // grown by copying into a span twice the size (Go's copying stacks). Frames
@@ -9,27 +9,45 @@
 //
 // Slots above the top frame's header belong to the top frame, so push/pop of
 // a value grows or shrinks it: that is how the host keeps constructor
-// arguments rooted while an allocation may collect. Stack writes take no
-// barrier (Go's rule); the marker scans stacks as roots.
+// arguments rooted while an allocation may collect.
 //
 //   goroutine descriptor (G_BYTES = 48)
 //   ├ +0 status  ├ +8  stack span   ├ +16 sp (words)  ├ +24 frames      ├ +32 cycle its stack was scanned in
-//   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free   └ +36 cycle it ran in after that scan
+//   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free   ├ +36 cycle it was written in after that scan
+//                                                                         └ +40 assist credit, bytes (f64; Go's gcAssistBytes)
 //
-// Scan state: a stack is black for cycle n once G_SCANNED == n; grey before.
-// Under dijkstra a black stack that runs again is dirty (G_DIRTY == n) and
-// must be rescanned at mark termination. A goroutine "runs" whenever the
-// embedder API acts on it (resolve), which is also how the current goroutine
-// — the one the hybrid barrier asks about — is tracked.
+// Looking up a goroutine (lookup) has no effect at all: read-only queries
+// never change a run. Acting on one — pushing, storing into its frame —
+// goes through stackWrite(), the only place where a stack write meets the
+// collector. Stack writes take no write barrier (Go's rule), but while
+// marking:
+//   - a stack is black for cycle n once G_SCANNED == n, grey before;
+//     greyStacks counts the live goroutines still grey this cycle;
+//   - dijkstra: a black stack that is written is dirty (G_DIRTY == n) and is
+//     rescanned at mark termination;
+//   - hybrid: a value stored into a black stack while some stack is grey may
+//     have come from that grey stack — the embedder can move values between
+//     goroutines as Go's `go f(x)` and channel sends do — so it is shaded on
+//     the way (strategy.ts, shadeStackMoves).
+// A goroutine spawned during a mark starts black: its stack is empty.
 //
-// A goroutine id is gen << 16 | index, so an id kept after exit is caught
-// when the slot is reused instead of silently naming another goroutine.
+// The pins are three root words for values that are on no stack while an
+// allocation may collect: allocWith's two initial field values, and a value
+// being pushed while its push grows the stack. They are a root in every
+// phase: scanned with the globals, in yuasa's snapshot, and again at every
+// mark termination (3 words), and cleared through the deletion barrier.
+//
+// A goroutine id is gen << 16 | index with gen ≥ 1, so ids are never below
+// 2^16 (the exports return error codes, which are smaller, in the same
+// value) and an id kept after exit is caught when the slot is reused.
 
 import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_SIZE, NONE } from "./layout";
 import { releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
 import { spanOrCollect } from "./alloc";
-import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_SLOT_RANGE, E_STACK_EMPTY, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, STRATEGY_DIJKSTRA } from "../src/abi";
-import { phase, strategy, markCycle, setCurG, tick, PHASE_MARK } from "./state";
+import { shade } from "./mark";
+import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK } from "../src/abi";
+import { phase, markCycle, barrierOn, PHASE_MARK } from "./state";
+import { rescanDirtyStacks, shadeStackMoves, shadeOld } from "./strategy";
 
 // @ts-ignore: decorator
 @inline const G_STATUS: usize = 0;
@@ -52,44 +70,72 @@ import { phase, strategy, markCycle, setCurG, tick, PHASE_MARK } from "./state";
 // @ts-ignore: decorator
 @inline const G_DIRTY: usize = 36;
 // @ts-ignore: decorator
+@inline const G_ASSIST: usize = 40;
+// @ts-ignore: decorator
 @inline const STATUS_FREE: u32 = 0;
 // @ts-ignore: decorator
 @inline const STATUS_LIVE: u32 = 1;
 // @ts-ignore: decorator
 @inline const INITIAL_STACK_PAGES: u32 = 1;
+/** The smallest goroutine id: anything below it returned by an export is an error code. */
+// @ts-ignore: decorator
+@inline export const MIN_GOROUTINE_ID: u32 = 1 << 16;
 
 export let liveGoroutines: u32 = 0;
-/** Bytes the last stack allocation asked for (reported with out of memory). */
+/** Live goroutines whose stacks are not yet scanned in this mark. */
+export let greyStacks: u32 = 0;
+/** Bytes the last stack allocation asked for (the detail of an out-of-memory failure). */
 export let stackBytesWanted: u32 = 0;
+/** Bytes of stack spans allocated to live goroutines (Go's maxStackScan). */
 export let stackBytes: u64 = 0;
 let usedSlots: u32 = 0; // descriptors ever handed out; beyond it, all are free
 let freeList: u32 = NONE;
-/**
- * Three extra root words: allocWith's two initial field values, and a value
- * being pushed while its push grows the stack — each held while it may collect.
- */
+
 const PINS = memory.data(12);
-export function setPins(a: usize, b: usize): void {
-  store<u32>(PINS, <u32>a);
-  store<u32>(PINS, <u32>b, 4);
+// @ts-ignore: decorator
+@inline export const PIN_FIELD0: u32 = 0;
+// @ts-ignore: decorator
+@inline export const PIN_FIELD1: u32 = 1;
+// @ts-ignore: decorator
+@inline const PIN_PUSH: u32 = 2;
+// @ts-ignore: decorator
+@inline export const PIN_WORDS: u32 = 3;
+
+/** Holds `v` in pin `i` while an allocation may collect. */
+export function pin(i: u32, v: usize): void {
+  store<u32>(PINS + (<usize>i << 2), <u32>v);
+}
+
+/** Clears pin `i`; while marking under a deletion barrier the old value is shaded, as for any root slot. */
+export function unpin(i: u32): void {
+  let a = PINS + (<usize>i << 2);
+  if (barrierOn && shadeOld) shade(<usize>load<u32>(a));
+  store<u32>(a, 0);
+}
+
+/** Visits the three pin words; returns words visited. */
+export function scanPins(visit: (slot: usize) => void): u32 {
+  for (let i: u32 = 0; i < PIN_WORDS; i++) visit(PINS + (<usize>i << 2));
+  return PIN_WORDS;
 }
 
 // @ts-ignore: decorator
 @inline function gdesc(index: u32): usize { return goroutineBase + <usize>index * G_BYTES; }
 
-/** Descriptor address of goroutine id `g`, or 0 with the error code in `gError`. */
-export let gError: i32 = OK;
-export function resolve(g: u32): usize {
+/** Descriptor of live goroutine `g`, or 0. No side effects: looking never changes a run. */
+export function lookup(g: u32): usize {
   let index = g & 0xffff;
-  if (index >= usedSlots) { gError = E_NO_GOROUTINE; return 0; }
+  if (index >= usedSlots) return 0;
   let d = gdesc(index);
-  if (load<u32>(d, G_GEN) != (g >>> 16)) { gError = E_NO_GOROUTINE; return 0; }
-  if (load<u32>(d, G_STATUS) != STATUS_LIVE) { gError = E_GOROUTINE_EXITED; return 0; }
-  setCurG(d);
-  tick(1); // a stack operation's worth of mutator time
-  // Dijkstra protects only heap writes: a scanned stack that runs may now hold a white pointer.
-  if (phase == PHASE_MARK && strategy == STRATEGY_DIJKSTRA && load<u32>(d, G_SCANNED) == markCycle) store<u32>(d, markCycle, G_DIRTY);
+  if (load<u32>(d, G_GEN) != (g >>> 16) || load<u32>(d, G_STATUS) != STATUS_LIVE) return 0;
   return d;
+}
+
+/** Why lookup(g) found no goroutine. */
+export function lookupError(g: u32): i32 {
+  let index = g & 0xffff;
+  if (index >= usedSlots || load<u32>(gdesc(index), G_GEN) != (g >>> 16)) return E_NO_GOROUTINE;
+  return E_GOROUTINE_EXITED;
 }
 
 /** True if goroutine `d`'s stack has been scanned in the current cycle (it is black). */
@@ -97,10 +143,28 @@ export function resolve(g: u32): usize {
 @inline export function stackScanned(d: usize): bool { return load<u32>(d, G_SCANNED) == markCycle; }
 
 /** Records that `d`'s stack was scanned in the current cycle. */
-export function setStackScanned(d: usize): void { store<u32>(d, markCycle, G_SCANNED); }
+export function setStackScanned(d: usize): void {
+  if (!stackScanned(d) && greyStacks > 0) greyStacks--;
+  store<u32>(d, markCycle, G_SCANNED);
+}
 
-/** True if `d` ran after its stack was scanned in the current cycle. */
+/** At mark start: every live stack is grey. */
+export function greyAllStacks(): void { greyStacks = liveGoroutines; }
+
+/** True if `d` was written after its stack was scanned in the current cycle. */
 export function stackDirty(d: usize): bool { return load<u32>(d, G_DIRTY) == markCycle && stackScanned(d); }
+
+/**
+ * A pointer `p` is about to be stored into goroutine `d`'s stack. Outside a
+ * mark this costs one branch; during one it applies the strategy's stack
+ * rule (header comment).
+ */
+// @ts-ignore: decorator
+@inline function stackWrite(d: usize, p: usize): void {
+  if (phase != PHASE_MARK || p == 0 || !stackScanned(d)) return;
+  if (rescanDirtyStacks) store<u32>(d, markCycle, G_DIRTY);
+  if (shadeStackMoves && greyStacks > 0) shade(p);
+}
 
 /** Goroutine table slots ever used; ids index below this. */
 export function goroutineSlots(): u32 { return usedSlots; }
@@ -116,10 +180,21 @@ export function goroutineId(d: usize): u32 {
   return (load<u32>(d, G_GEN) << 16) | <u32>((d - goroutineBase) / G_BYTES);
 }
 
+/** Goroutine `d`'s assist credit in bytes (negative: debt). */
+// @ts-ignore: decorator
+@inline export function assistCredit(d: usize): f64 { return load<f64>(d, G_ASSIST); }
+// @ts-ignore: decorator
+@inline export function setAssistCredit(d: usize, bytes: f64): void { store<f64>(d, bytes, G_ASSIST); }
+
+/** Clears every goroutine's assist credit (Go's gcResetMarkState). */
+export function resetAssistCredits(): void {
+  for (let i: u32 = 0; i < usedSlots; i++) store<f64>(gdesc(i), 0, G_ASSIST);
+}
+
 // @ts-ignore: decorator
 @inline function stackWords(d: usize): usize { return spanBase(load<u32>(d, G_STACK)); }
 
-/** Starts a goroutine with one empty frame. Returns its id, or 0 with gError set. */
+/** Starts a goroutine with one empty frame. Returns its id (≥ MIN_GOROUTINE_ID), or an error code. */
 export function spawn(): u32 {
   let index: u32;
   if (freeList != NONE) {
@@ -127,14 +202,13 @@ export function spawn(): u32 {
   } else if (usedSlots < maxGoroutines) {
     index = usedSlots;
   } else {
-    gError = E_TOO_MANY_GOROUTINES;
-    return 0;
+    return E_TOO_MANY_GOROUTINES;
   }
   let s = newStack(INITIAL_STACK_PAGES);
-  if (s == NONE) { gError = E_OUT_OF_MEMORY; return 0; }
+  if (s == NONE) return E_OUT_OF_MEMORY;
   let d = gdesc(index);
   if (index == freeList) freeList = load<u32>(d, G_NEXT); else usedSlots++;
-  // Generation 0 is never used, so no id is 0 (0 is the error value).
+  // Generation 0 is never used, so no id is below 2^16.
   let gen = (load<u32>(d, G_GEN) + 1) & 0xffff;
   if (gen == 0) gen = 1;
   store<u32>(d, STATUS_LIVE, G_STATUS);
@@ -148,6 +222,7 @@ export function spawn(): u32 {
   // Born during a mark, an empty stack is already black (nothing on it can be white).
   store<u32>(d, phase == PHASE_MARK ? markCycle : 0, G_SCANNED);
   store<u32>(d, 0, G_DIRTY);
+  store<f64>(d, 0, G_ASSIST);
   liveGoroutines++;
   stackBytes += INITIAL_STACK_PAGES * PAGE_SIZE;
   return (gen << 16) | index;
@@ -155,6 +230,7 @@ export function spawn(): u32 {
 
 /** Ends goroutine `d`: its stack stops being a root and its pages return. */
 export function exitGoroutine(d: usize): void {
+  if (phase == PHASE_MARK && !stackScanned(d) && greyStacks > 0) greyStacks--;
   let s = load<u32>(d, G_STACK);
   stackBytes -= <u64>spanPages(s) * PAGE_SIZE;
   releaseSpan(s);
@@ -214,20 +290,35 @@ export function popFrame(d: usize): i32 {
   return OK;
 }
 
-/** Appends value `p` to the top frame. */
+/**
+ * Appends `p` to the top frame without the stack rule: for values that
+ * cannot be white (an object just allocated black, or nil).
+ */
 // @ts-ignore: decorator
-@inline export function pushValue(d: usize, p: usize): i32 {
+@inline export function pushRaw(d: usize, p: usize): i32 {
   let sp = load<u32>(d, G_SP);
   if (sp >= load<u32>(d, G_CAP)) {
     // Growing may collect, and `p` is on no stack yet: root it meanwhile.
-    store<u32>(PINS, <u32>p, 8);
+    pin(PIN_PUSH, p);
     let rc = ensure(d, 1);
-    store<u32>(PINS, 0, 8);
+    unpin(PIN_PUSH);
     if (rc != OK) return rc;
   }
   store<u32>(stackWords(d) + (<usize>sp << 2), <u32>p);
   store<u32>(d, sp + 1, G_SP);
   return OK;
+}
+
+/** Appends value `p` (any value the embedder holds) to the top frame. */
+export function pushValue(d: usize, p: usize): i32 {
+  stackWrite(d, p);
+  return pushRaw(d, p);
+}
+
+/** Stores `p` into the stack word at `slot` of goroutine `d` (a slot of its top frame). */
+export function setSlot(d: usize, slot: usize, p: usize): void {
+  stackWrite(d, p);
+  store<u32>(slot, <u32>p);
 }
 
 /** Slots in the top frame. */
@@ -252,9 +343,8 @@ export function topAddress(d: usize, k: u32): usize {
   store<u32>(d, load<u32>(d, G_SP) - n, G_SP);
 }
 
-/** Pops and returns the top value; 0 with gError = E_STACK_EMPTY if the frame is empty. */
+/** Pops and returns the top value (caller checked the frame is not empty). */
 export function popValue(d: usize): usize {
-  if (topSlots(d) == 0) { gError = E_STACK_EMPTY; return 0; }
   let sp = load<u32>(d, G_SP) - 1;
   store<u32>(d, sp, G_SP);
   return <usize>load<u32>(stackWords(d) + (<usize>sp << 2));
@@ -262,6 +352,8 @@ export function popValue(d: usize): usize {
 
 export function frameCount(d: usize): u32 { return load<u32>(d, G_FRAMES); }
 export function stackDepthWords(d: usize): u32 { return load<u32>(d, G_SP); }
+/** Bytes of `d`'s stack in use, frame headers included (Go's scannedSize = hi − sp). */
+export function stackUsedBytes(d: usize): u64 { return <u64>load<u32>(d, G_SP) << 2; }
 
 /** Address of global `i`, or 0 if out of range. */
 export function globalAddress(i: u32): usize {
@@ -282,13 +374,10 @@ export function forEachRoot(visit: (slot: usize) => void): u64 {
   return words;
 }
 
-/** Visits the global roots and the two pins; returns words visited. */
+/** Visits the global roots and the pins; returns words visited. */
 export function forEachGlobal(visit: (slot: usize) => void): u32 {
   for (let i: u32 = 0; i < globalsCount; i++) visit(globalsBase + (<usize>i << 2));
-  visit(PINS);
-  visit(PINS + 4);
-  visit(PINS + 8);
-  return globalsCount + 3;
+  return globalsCount + scanPins(visit);
 }
 
 /** Visits the slot words of goroutine `d`'s stack, frame by frame; returns words visited. */
@@ -305,4 +394,3 @@ export function scanStack(d: usize, visit: (slot: usize) => void): u32 {
   }
   return words;
 }
-

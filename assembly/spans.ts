@@ -15,12 +15,13 @@
 // idx = (offset · divMul) >> 32 with divMul = ⌊(2³²−1)/size⌋ + 1, exact for
 // every offset inside a span, so marking needs no division.
 //
-// Invariants (checked by verify.ts): a page belongs to at most one span; the
-// page→span entry of every page of a span names its start page; allocCount of
-// a swept span equals popcount(alloc bits).
+// Invariants, asserted by checkSpan() on the debug core whenever a span is
+// created, swept or released: a page belongs to at most one span; the
+// page→span entry of every page of a span names its start page; allocCount
+// of a span outside an allocation cache equals popcount(alloc bits).
 
 import {
-  pageSpanBase, spanTableBase, allocBitsBase, markBitsBase, verifyBitsBase, classListBase, arenaBase,
+  pageSpanBase, spanTableBase, allocBitsBase, markBitsBase, verifyBitsBase, quarantineBitsBase, classListBase, arenaBase,
   SPAN_BYTES, BITMAP_BYTES_PER_PAGE, CLASS_LIST_BYTES, PAGE_SIZE, NONE
 } from "./layout";
 import { allocPages, freePages, pageAddress, mappedPages } from "./pages";
@@ -76,6 +77,9 @@ export function advanceEpoch(): void { epoch++; }
 @inline export function markBits(s: u32): usize { return markBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
 // @ts-ignore: decorator
 @inline export function verifyBits(s: u32): usize { return verifyBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
+/** Debug core only: the slots of span `s` held in quarantine (quarantine.ts). */
+// @ts-ignore: decorator
+@inline export function quarantineBits(s: u32): usize { return quarantineBitsBase + <usize>s * BITMAP_BYTES_PER_PAGE; }
 
 // @ts-ignore: decorator
 @inline export function spanPages(s: u32): u32 { return load<u32>(spanDesc(s), SP_NPAGES); }
@@ -135,6 +139,26 @@ export function advanceEpoch(): void { epoch++; }
   return true;
 }
 
+/** True if slot `i` of span `s` is quarantined (always false on the release core). */
+// @ts-ignore: decorator
+@inline export function isQuarantined(s: u32, i: u32): bool {
+  if (ASC_NO_ASSERT) return false;
+  return testBit(quarantineBits(s), i);
+}
+
+/**
+ * True if `p`, which lies in span `s` at slot `i`, is the start of a live
+ * object: an object span, a slot below nelems, the slot's first byte, its
+ * alloc bit set and not quarantined. The slow-path check of shade().
+ */
+export function isObjectStart(s: u32, i: u32, p: usize): bool {
+  let st = spanState(s);
+  if (st != SPAN_SMALL && st != SPAN_LARGE) return false;
+  if (i >= spanNelems(s)) return false;
+  if (spanBase(s) + <usize>i * spanElemSize(s) != p) return false;
+  return testBit(allocBits(s), i) && !isQuarantined(s, i);
+}
+
 /** Popcount of the first `nelems` bits at `bits` (tail bits are always clear). */
 export function countBits(bits: usize, nelems: u32): u32 {
   let n: u32 = 0;
@@ -184,9 +208,10 @@ function unlink(c: u32, s: u32): void {
 }
 
 /**
- * Takes pages for a new span and initialises it: class `c` (LARGE_CLASS with
- * `largeBytes` for a large object; SPAN_STACK spans pass state explicitly).
- * Returns NONE when the page heap is exhausted.
+ * Takes `npages` pages for a new span in `state` and initialises it: a
+ * SPAN_SMALL span of size class `c`, or a SPAN_LARGE or SPAN_STACK span of
+ * one element covering all its pages. Returns NONE when the page heap is
+ * exhausted.
  */
 export function newSpan(c: u32, state: u32, npages: u32): u32 {
   let s = allocPages(npages);
@@ -207,16 +232,30 @@ export function newSpan(c: u32, state: u32, npages: u32): u32 {
   let bytes = <usize>npages * BITMAP_BYTES_PER_PAGE;
   memory.fill(allocBits(s), 0, bytes);
   memory.fill(markBits(s), 0, bytes);
+  if (!ASC_NO_ASSERT) memory.fill(quarantineBits(s), 0, bytes);
   if (state != SPAN_STACK) {
     linkTail(state == SPAN_SMALL ? c : LARGE_CLASS, s);
     objectSpanPages += npages;
   }
   spansInUse++;
+  checkSpan(s);
   return s;
+}
+
+/**
+ * Debug core: asserts the span invariants of the header comment for span
+ * `s` (its allocCount is exact whenever no allocation cache holds it).
+ */
+export function checkSpan(s: u32): void {
+  if (ASC_NO_ASSERT) return;
+  let n = spanPages(s);
+  for (let p: u32 = 0; p < n; p++) assert(load<u32>(pageSpanBase + (<usize>(s + p) << 2)) == s, "page→span entry names another span");
+  assert(countBits(allocBits(s), spanNelems(s)) == spanAllocCount(s), "allocCount differs from popcount(alloc bits)");
 }
 
 /** Returns span `s` to the page heap; its pages' owner entries become NONE. */
 export function releaseSpan(s: u32): void {
+  if (!ASC_NO_ASSERT && spanState(s) != SPAN_STACK) checkSpan(s);
   let d = spanDesc(s);
   let npages = load<u32>(d, SP_NPAGES);
   let state = load<u32>(d, SP_STATE);

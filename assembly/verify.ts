@@ -25,7 +25,7 @@ import { verifyBlockBase, verifyBitsBase, verifyQueueBase, queueCap, arenaBase, 
 import { mappedPages } from "./pages";
 import {
   spanOf, slotIndex, spanState, spanBase, spanElemSize, spanNelems, allocBits, markBits, verifyBits,
-  isSwept, testBit, setBit, listHead, spanNext, SPAN_SMALL, SPAN_LARGE
+  isSwept, testBit, setBit, listHead, spanNext, isQuarantined, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { forEachRoot } from "./roots";
 import { shade, drainAll } from "./mark";
@@ -40,10 +40,13 @@ let rescue: bool = false;
 let top: u32 = 0;
 let overflowed: bool = false;
 
-/** True if the collector, looked at in the current mode, holds slot `i` of span `s` live. */
+/**
+ * True if the collector, looked at in the current mode, holds slot `i` of
+ * span `s` live. A quarantined slot (debug core) is freed in every mode.
+ */
 export function heldLive(s: u32, i: u32, m: i32): bool {
   if (m == VERIFY_AGAINST_MARK || !isSwept(s)) return testBit(markBits(s), i);
-  return testBit(allocBits(s), i);
+  return testBit(allocBits(s), i) && !isQuarantined(s, i);
 }
 
 /**
@@ -101,7 +104,7 @@ function reach(slotAddr: usize): void {
     if (rescue) shade(p);
     // A lost object whose bytes are intact (allocated, merely unmarked) is
     // still traversed, so everything lost behind it is counted too.
-    if (!testBit(allocBits(s), i)) return;
+    if (!testBit(allocBits(s), i) || isQuarantined(s, i)) return;
   }
   if (top < queueCap) {
     store<u32>(verifyQueueBase + (<usize>top << 2), <u32>p);
@@ -129,7 +132,7 @@ function retraverse(): void {
     for (let s = listHead(c); s != NONE; s = spanNext(s)) {
       let n = spanNelems(s);
       for (let i: u32 = 0; i < n; i++) {
-        if (testBit(verifyBits(s), i) && testBit(allocBits(s), i)) {
+        if (testBit(verifyBits(s), i) && testBit(allocBits(s), i) && !isQuarantined(s, i)) {
           traverse(spanBase(s) + <usize>i * spanElemSize(s));
           drainQueue();
         }

@@ -29,8 +29,15 @@ export const MAX_SITES = 4096;
 export const PAGE_BYTES = 8192;
 export const MAX_SMALL_OBJECT = 32768;
 
-// ── Error codes (returned by exports; details via lastErrorAddr/lastErrorArg) ──
+// ── Error codes ─────────────────────────────────────────────────────────────
+// Exports that return a handle, an id or a stored value return the error
+// code itself on failure: codes are below MIN_VALID, and no object address
+// (the arena starts above 64 KiB) or goroutine id (gen << 16 | index, gen ≥ 1)
+// is. A returned 0 is nil. Exports that return a status return OK or a code;
+// counts come back negated. The failing value and index of the same call are
+// in lastErrorAddr / lastErrorArg.
 
+export const MIN_VALID = 0x10000;
 export const OK = 0;
 export const E_NOT_IN_HEAP = 1;
 export const E_MISALIGNED = 2;
@@ -80,7 +87,17 @@ export const S_PAGES_REUSED = 25; // cumulative: page allocations served from fr
 export const S_LOST_AT_MARK = 26; // cumulative: lost objects found by verify-at-mark
 export const S_HEAP_TRIGGER = 27; // -1 when no trigger (GOGC=off, no limit)
 export const S_HEAP_LIVE = 28; // the pacer's heapLive
-export const STATS_SLOTS = 32;
+export const S_HEAP_CORRUPTIONS = 29; // cumulative: pointers met while marking that name no live object
+export const S_FIRST_CORRUPTION = 30; // the first such pointer
+export const S_QUARANTINED_BYTES = 31; // debug core: freed slots held in quarantine
+export const S_MUTATOR_CLOCK = 32; // mutator time so far, in units (one unit ≈ one word of scanning)
+export const S_GC_WORK = 33; // cumulative words of GC work: pauses + background + assists
+export const S_FORCED_CYCLES = 34; // cycles started by collect() (runtime.GC())
+export const S_LIMITER_ENABLED = 35; // times the GC CPU limiter turned on
+export const S_GC_WORK_STW = 36; // of S_GC_WORK: in stop-the-world pauses
+export const S_GC_WORK_BACKGROUND = 37; // of S_GC_WORK: background mark slices
+export const S_GC_WORK_ASSIST = 38; // of S_GC_WORK: mark assists
+export const STATS_SLOTS = 48;
 
 // ── Verify block: f64 slots filled by verify() ─────────────────────────────
 
@@ -108,10 +125,10 @@ export const I_BAD_POINTER = 102;
 //   [class c]: objects at PROFILE_CLASS_BASE + 2c, bytes at +2c+1 (class 0 = large)
 //   [site s]:  objects at PROFILE_SITE_BASE + 2s, bytes at +2s+1
 
-export const NUM_CLASSES = 66; // 0 = large, 1..65 = Go's classes from 16 B to 32 KiB
+export const NUM_CLASSES = 67; // 0 = large, 1..66 = Go's classes from 16 B to 32 KiB
 export const PROFILE_CLASS_BASE = 0;
-export const PROFILE_SITE_BASE = 2 * 66;
-export const PROFILE_SLOTS = 2 * 66 + 2 * 4096;
+export const PROFILE_SITE_BASE = 2 * 67;
+export const PROFILE_SLOTS = 2 * 67 + 2 * 4096;
 
 
 // ── Barrier strategies (DESIGN.md §5) ──────────────────────────────────────
@@ -137,7 +154,7 @@ export const EV_CYCLE = 7; // a cycle ended: the cycle block holds its record
 // ── Cycle block: f64 slots describing the cycle that just ended ────────────
 
 export const C_CYCLE = 0;
-export const C_FORCED = 1;
+export const C_FORCED = 1; // 1: started by collect() (runtime.GC())
 export const C_START_NS = 2;
 export const C_SWEEP_TERM_NS = 3; // wall time of the first pause (0 for stw: see C_MARK_TERM_NS)
 export const C_MARK_NS = 4; // wall time from the end of the first pause to mark termination
@@ -145,9 +162,9 @@ export const C_MARK_TERM_NS = 5; // wall time of the last pause (stw: the whole 
 export const C_HEAP_START = 6; // heapLive when the cycle started
 export const C_HEAP_END = 7; // heapLive at mark termination
 export const C_HEAP_MARKED = 8; // live bytes marked
-export const C_HEAP_GOAL = 9; // the goal this cycle aimed at
-export const C_NEXT_GOAL = 10; // the goal set for the next cycle
-export const C_STACK_BYTES = 11;
+export const C_HEAP_GOAL = 9; // the goal when the cycle ended (Go's lastHeapGoal, gctrace's "goal"); -1: none
+export const C_NEXT_GOAL = 10; // the goal set for the next cycle; -1: none
+export const C_STACK_BYTES = 11; // stack bytes allocated (Go's maxStackScan, gctrace's "stacks")
 export const C_GLOBALS_BYTES = 12;
 export const C_ASSIST_WORDS = 13;
 export const C_BG_WORDS = 14;
@@ -162,7 +179,7 @@ export const C_FLOATING = 22; // marked but unreachable at mark termination (ver
 export const C_SWEEP_TERM_WORDS = 23; // deterministic work of the first pause
 export const C_MARK_TERM_WORDS = 24; // deterministic work of the last pause
 export const C_MARKED_OBJECTS = 25;
-export const C_TRIGGER = 26; // the heap trigger that started this cycle
+export const C_TRIGGER = 26; // the heap trigger in force when this cycle started; -1: none
 export const C_SPANS_SWEPT_STW = 27; // spans left for sweep termination to sweep
 export const C_END_NS = 28;
 // The pacer's view of the cycle, for gcpacertrace lines (src/gctrace.ts; Go's
@@ -178,4 +195,14 @@ export const C_GLOBALS_SCAN_WORK = 36; // bytes of globals scanned this cycle
 export const C_EXPECTED_SCAN_WORK = 37; // scan work the pacer expected, in bytes
 export const C_TRIGGERED = 38; // heapLive when the cycle was triggered
 export const C_CONS_MARK_BEFORE = 39; // the cons/mark ratio the cycle was paced with
+export const C_TRIGGER_KIND = 40; // TRIGGER_*
+export const C_MUTATOR_UNITS = 41; // mutator clock units during the mark
+export const C_LIMITER = 42; // 1 if the GC CPU limiter was on during the cycle
+export const C_CONS_MARK = 43; // the cons/mark for the next cycle
 export const CYCLE_SLOTS = 48;
+
+/** Why a cycle started (C_TRIGGER_KIND). Only TRIGGER_USER is "(forced)" in gctrace, as in Go. */
+export const TRIGGER_HEAP = 0; // the pacer's trigger
+export const TRIGGER_USER = 1; // collect(): runtime.GC()
+export const TRIGGER_HEAP_FULL = 2; // an allocation found the heap at its maximum
+export const TRIGGER_EXPLICIT = 3; // startCycle()

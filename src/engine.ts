@@ -43,6 +43,12 @@ export interface EngineOptions {
   markQueue?: number;
   /** Run the verifier at every mark termination. Default false. */
   verifyEachCycle?: boolean;
+  /**
+   * Debug core only: hold freed slots in quarantine (poisoned, not reused for
+   * a while) so a stale handle is refused as freed. Default true; the release
+   * core has no quarantine and ignores this.
+   */
+  quarantine?: boolean;
 }
 
 export type PauseKind = "sweep-termination" | "mark-termination" | "stack-scan" | "stw-cycle";
@@ -132,7 +138,23 @@ export interface CycleRecord {
    * goal", so it is read from the same slot as heapGoalBytes.
    */
   lastGoalBytes: number;
+  /** Why the cycle started: the pacer's trigger, collect() (runtime.GC()), a full heap, or startCycle(). */
+  trigger: TriggerKind;
+  /** Mutator-clock units that passed during the mark (0 for stw: the mark is one pause). */
+  mutatorUnits: number;
+  /** The GC CPU limiter was on at some point in the cycle (assists skipped). */
+  limiterOn: boolean;
+  /** The cons/mark estimate the next cycle is paced with. */
+  consMark: number;
 }
+
+export type TriggerKind = "heap" | "user" | "heap-full" | "explicit";
+const TRIGGER_KINDS: Record<number, TriggerKind> = {
+  [abi.TRIGGER_HEAP]: "heap",
+  [abi.TRIGGER_USER]: "user",
+  [abi.TRIGGER_HEAP_FULL]: "heap-full",
+  [abi.TRIGGER_EXPLICIT]: "explicit",
+};
 
 export interface HeapStats {
   cycles: number;
@@ -163,6 +185,22 @@ export interface HeapStats {
   lostAtMark: number;
   heapTriggerBytes: number;
   heapLiveBytes: number;
+  /** Pointers met while marking that named no live object (a bug or a stale handle written into the heap). */
+  heapCorruptions: number;
+  /** The first such pointer, 0 if none. */
+  firstCorruption: number;
+  /** Debug core: bytes of freed slots held in quarantine. */
+  quarantinedBytes: number;
+  /** Mutator time so far, in units (one unit ≈ one word of scanning). */
+  mutatorClock: number;
+  /** Words of GC work so far: in pauses, background slices and assists (the three add up to it). */
+  gcWork: number;
+  gcWorkStw: number;
+  gcWorkBackground: number;
+  gcWorkAssist: number;
+  forcedCycles: number;
+  /** Times the GC CPU limiter turned on. */
+  limiterEnabled: number;
 }
 
 export interface VerifyReport {
@@ -189,6 +227,7 @@ interface Core {
   init(pages: number, globals: number, goroutines: number, queue: number): number;
   setGogc(v: number): void;
   setVerifyEachCycle(on: number): void;
+  setQuarantine(on: number): void;
   alloc(site: number, nptr: number, scalar: number): number;
   allocWith(site: number, nptr: number, scalar: number, f0: number, f1: number): number;
   allocPush(g: number, site: number, nptr: number, scalar: number, npop: number): number;
@@ -250,6 +289,7 @@ const DEFAULTS = {
   maxGoroutines: 65536,
   markQueue: 1 << 20,
   verifyEachCycle: false,
+  quarantine: true,
 };
 
 const PAUSE_KINDS: Record<number, PauseKind> = {
@@ -334,6 +374,7 @@ export class Engine {
     core.setMemoryLimitBytes(o.memoryLimit);
     this.setGogc(o.gogc);
     core.setVerifyEachCycle(o.verifyEachCycle ? 1 : 0);
+    core.setQuarantine(o.quarantine ? 1 : 0);
   }
 
   private refreshViews(): void {
@@ -408,20 +449,41 @@ export class Engine {
       triggeredBytes: v(abi.C_TRIGGERED),
       consMarkBefore: v(abi.C_CONS_MARK_BEFORE),
       lastGoalBytes: v(abi.C_HEAP_GOAL),
+      trigger: TRIGGER_KINDS[v(abi.C_TRIGGER_KIND)] ?? "heap",
+      mutatorUnits: v(abi.C_MUTATOR_UNITS),
+      limiterOn: v(abi.C_LIMITER) !== 0,
+      consMark: v(abi.C_CONS_MARK),
     };
   }
 
-  /** Throws the typed error the core recorded for the failed call `what`. */
-  private fail(what: string): never {
+  /**
+   * Throws the typed error for the failed call `what`: `code` is what the
+   * export returned (an error code, src/abi.ts), the details are the core's
+   * record of that same call.
+   */
+  private fail(what: string, code: number): never {
     const c = this.core;
-    const code = c.lastErrorCode();
     // Addresses and sizes are u32 in the core; wasm hands them over as i32.
     if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg() >>> 0, this.composition());
     throw errorFor(code, c.lastErrorAddr() >>> 0, c.lastErrorArg() >>> 0, what);
   }
 
   private check(rc: number, what: string): void {
-    if (rc !== abi.OK) this.fail(what);
+    if (rc !== abi.OK) this.fail(what, rc);
+  }
+
+  /** A handle or id an allocating export returned; below abi.MIN_VALID it is an error code. */
+  private made(v: number, what: string): number {
+    const p = v >>> 0;
+    if (p < abi.MIN_VALID) this.fail(what, p);
+    return p;
+  }
+
+  /** A stored value a reading export returned: 0 is nil, other values below abi.MIN_VALID are error codes. */
+  private value(v: number, what: string): number {
+    const p = v >>> 0;
+    if (p !== 0 && p < abi.MIN_VALID) this.fail(what, p);
+    return p;
   }
 
   // ── Configuration ──────────────────────────────────────────────────────
@@ -454,16 +516,12 @@ export class Engine {
 
   /** A new object with `pointers` nil slots and `scalarBytes` zero bytes. The result is unrooted: root it before the next allocation. */
   alloc(pointers: number, scalarBytes = 0, site = 0): number {
-    const p = this.core.alloc(site, pointers, scalarBytes) >>> 0;
-    if (p === 0) this.fail("alloc");
-    return p;
+    return this.made(this.core.alloc(site, pointers, scalarBytes), "alloc");
   }
 
   /** A new object whose first two pointer slots are `f0` and `f1` (both stay rooted during the call). */
   allocWith(pointers: number, scalarBytes: number, f0: number, f1: number, site = 0): number {
-    const p = this.core.allocWith(site, pointers, scalarBytes, f0, f1) >>> 0;
-    if (p === 0) this.fail("allocWith");
-    return p;
+    return this.made(this.core.allocWith(site, pointers, scalarBytes, f0, f1), "allocWith");
   }
 
   /**
@@ -472,9 +530,7 @@ export class Engine {
    * One call per constructor, and nothing unrooted at any point.
    */
   allocPush(g: number, pointers: number, scalarBytes: number, pop: number, site = 0): number {
-    const p = this.core.allocPush(g, site, pointers, scalarBytes, pop) >>> 0;
-    if (p === 0) this.fail("allocPush");
-    return p;
+    return this.made(this.core.allocPush(g, site, pointers, scalarBytes, pop), "allocPush");
   }
 
   /**
@@ -490,9 +546,7 @@ export class Engine {
 
   /** Starts a goroutine with one empty frame; returns its id. */
   spawn(): number {
-    const g = this.core.spawn() >>> 0;
-    if (g === 0) this.fail("spawn");
-    return g;
+    return this.made(this.core.spawn(), "spawn");
   }
 
   /** Ends goroutine `g`: its stack stops being a root. */
@@ -509,9 +563,7 @@ export class Engine {
 
   /** Removes and returns the top value of `g`'s top frame. */
   pop(g: number): number {
-    const p = this.core.pop(g) >>> 0;
-    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("pop");
-    return p;
+    return this.value(this.core.pop(g), "pop");
   }
 
   /** Removes `n` values from `g`'s top frame. */
@@ -519,18 +571,14 @@ export class Engine {
 
   /** Value `k` from the top of `g`'s top frame (0 = top), without removing it. */
   peek(g: number, k = 0): number {
-    const p = this.core.peek(g, k) >>> 0;
-    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("peek");
-    return p;
+    return this.value(this.core.peek(g, k), "peek");
   }
 
   /** Sets slot `i` of `g`'s top frame (stack writes take no barrier). */
   setLocal(g: number, i: number, p: number): void { this.check(this.core.setLocal(g, i, p), "setLocal"); }
 
   getLocal(g: number, i: number): number {
-    const p = this.core.getLocal(g, i) >>> 0;
-    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getLocal");
-    return p;
+    return this.value(this.core.getLocal(g, i), "getLocal");
   }
 
   /** Values in `g`'s top frame. */
@@ -543,7 +591,7 @@ export class Engine {
   stackWords(g: number): number { return this.nonNegative(this.core.stackWords(g), "stackWords"); }
 
   private nonNegative(v: number, what: string): number {
-    if (v < 0) this.fail(what);
+    if (v < 0) this.fail(what, -v);
     return v;
   }
 
@@ -552,9 +600,7 @@ export class Engine {
   setGlobal(i: number, p: number): void { this.check(this.core.setGlobal(i, p), "setGlobal"); }
 
   getGlobal(i: number): number {
-    const p = this.core.getGlobal(i) >>> 0;
-    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("getGlobal");
-    return p;
+    return this.value(this.core.getGlobal(i), "getGlobal");
   }
 
   /** Stores `p` in pointer slot `i` of `obj`, checking both. */
@@ -562,9 +608,7 @@ export class Engine {
 
   /** Pointer slot `i` of `obj`, checking the handle and the index. */
   readField(obj: number, i: number): number {
-    const p = this.core.readField(obj, i) >>> 0;
-    if (p === 0 && this.core.lastErrorCode() !== abi.OK) this.fail("readField");
-    return p;
+    return this.value(this.core.readField(obj, i), "readField");
   }
 
   /**
@@ -595,9 +639,7 @@ export class Engine {
   }
 
   private scalar(obj: number, offset: number, len: number, what: string): number {
-    const a = this.core.scalarAddress(obj, offset, len) >>> 0;
-    if (a === 0) this.fail(what);
-    return a;
+    return this.made(this.core.scalarAddress(obj, offset, len), what);
   }
 
   setFloat64(obj: number, offset: number, v: number): void { this.view.setFloat64(this.scalar(obj, offset, 8, "setFloat64"), v, true); }
@@ -614,7 +656,7 @@ export class Engine {
   /** Bytes the object's slot occupies: its size class, or its pages if large. */
   slotBytes(p: number): number {
     const n = this.core.slotBytes(p);
-    if (n === 0) this.fail("slotBytes");
+    if (n === 0) this.fail("slotBytes", this.core.checkHandle(p));
     return n;
   }
 
@@ -627,7 +669,7 @@ export class Engine {
 
   // ── Collection and inspection ──────────────────────────────────────────
 
-  /** A complete collection now (runtime.GC()): a mark in progress finishes, then a full cycle runs. Sweeping stays lazy. */
+  /** A complete collection now (runtime.GC()): a mark in progress finishes, a full cycle runs, and its sweep finishes before this returns. */
   collect(): void { this.core.collect(); }
 
   /**
@@ -702,6 +744,16 @@ export class Engine {
       lostAtMark: s(abi.S_LOST_AT_MARK),
       heapTriggerBytes: s(abi.S_HEAP_TRIGGER),
       heapLiveBytes: s(abi.S_HEAP_LIVE),
+      heapCorruptions: s(abi.S_HEAP_CORRUPTIONS),
+      firstCorruption: s(abi.S_FIRST_CORRUPTION),
+      quarantinedBytes: s(abi.S_QUARANTINED_BYTES),
+      mutatorClock: s(abi.S_MUTATOR_CLOCK),
+      gcWork: s(abi.S_GC_WORK),
+      gcWorkStw: s(abi.S_GC_WORK_STW),
+      gcWorkBackground: s(abi.S_GC_WORK_BACKGROUND),
+      gcWorkAssist: s(abi.S_GC_WORK_ASSIST),
+      forcedCycles: s(abi.S_FORCED_CYCLES),
+      limiterEnabled: s(abi.S_LIMITER_ENABLED),
     };
   }
 

@@ -18,13 +18,16 @@ function steady(engine: EngineOptions & { barrier: Barrier }, steps = 1_500_000)
 }
 
 describe.each(["stw", "hybrid"] as const)("pacer under %s", (barrier) => {
-  it("GOGC=100: each cycle starts at or below its goal L·2+R, and not far below it", async () => {
+  it("GOGC=100: each cycle's goal is Go's L + (L + stacks scanned + globals), it starts at or below it, and not far below it", async () => {
     const r = await steady({ barrier, gogc: 100 });
     const natural = r.cycles.filter((c) => !c.forced);
     expect(natural.length).toBeGreaterThan(4);
     for (const c of natural.slice(2)) {
       const prev = r.cycles[c.cycle - 2];
-      const goal = 2 * prev.heapMarkedBytes + c.stackBytes + c.globalsBytes;
+      // mgcpacer.go commit: heapMarked + (heapMarked + lastStackScan + globalsScan) × GOGC/100; with
+      // 16 goroutines of 8 frames the stack scanned is each stack's used words (frame headers included).
+      const goal = 2 * prev.heapMarkedBytes + prev.stackScanWork + c.globalsBytes;
+      expect(prev.stackScanWork).toBe(16 * (1 + 8 * 5) * 4);
       expect(c.heapGoalBytes).toBe(goal);
       expect(c.heapStartBytes).toBeLessThanOrEqual(goal * 1.1);
       // A concurrent mark starts early, to finish near the goal; stw starts at the goal.
@@ -38,8 +41,13 @@ describe.each(["stw", "hybrid"] as const)("pacer under %s", (barrier) => {
     const limit = 16 << 20;
     const r = await steady({ barrier, gogc: "off", memoryLimit: limit });
     expect(r.cycles.filter((c) => !c.forced).length).toBeGreaterThan(2);
-    expect(r.heap.peakBytes + r.cycles[0].stackBytes).toBeLessThanOrEqual(limit);
-    for (const c of r.cycles) expect(c.heapEndBytes + c.stackBytes).toBeLessThanOrEqual(limit);
+    // GOMEMLIMIT is a soft limit (Go's GC guide). The first cycle starts with no scan-work estimate
+    // (Go's lastHeapScan is 0) and, under GOGC=off, revise() lets its goal stretch as in Go, so it may
+    // overshoot by up to the 1 MiB headroom; every later cycle stays under the limit.
+    const headroom = 1 << 20;
+    expect(r.heap.peakBytes + r.cycles[0].stackBytes).toBeLessThanOrEqual(limit + headroom);
+    expect(r.cycles[0].heapEndBytes + r.cycles[0].stackBytes).toBeLessThanOrEqual(limit + headroom);
+    for (const c of r.cycles.slice(1)) expect(c.heapEndBytes + c.stackBytes).toBeLessThanOrEqual(limit);
   });
 
   it("GOGC=off without a limit never collects on its own", async () => {

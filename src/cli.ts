@@ -87,6 +87,8 @@ function jobFor(cmd: Command, name: string, flags: CommonFlags, known: readonly 
     maxHeap: given("maxHeap") ? flags.maxHeap : undefined,
     memoryLimit: given("memoryLimit") ? flags.memoryLimit : undefined,
     verify: !!flags.verify || barrier === "none",
+    // A trace file shows every event; other reports need only the bounded lists.
+    recordEvents: flags.trace ? "all" : undefined,
   };
 }
 

@@ -16,6 +16,7 @@
 import { instantiate } from "@assemblyscript/loader";
 import * as abi from "./abi.js";
 import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from "./errors.js";
+import { EventRecorder, type RecordMode } from "./records.js";
 
 /** The five write-barrier strategies (DESIGN.md §5). */
 export const BARRIERS = ["stw", "dijkstra", "yuasa", "hybrid", "none"] as const;
@@ -49,6 +50,8 @@ export interface EngineOptions {
    * core has no quarantine and ignores this.
    */
   quarantine?: boolean;
+  /** Keep every GC event ("all", what --trace needs) or bounded lists and streaming statistics ("bounded", default; src/records.ts). */
+  recordEvents?: RecordMode;
 }
 
 export type PauseKind = "sweep-termination" | "mark-termination" | "stack-scan" | "stw-cycle";
@@ -290,6 +293,7 @@ const DEFAULTS = {
   markQueue: 1 << 20,
   verifyEachCycle: false,
   quarantine: true,
+  recordEvents: "bounded" as RecordMode,
 };
 
 const PAUSE_KINDS: Record<number, PauseKind> = {
@@ -303,14 +307,16 @@ const PAUSE_KINDS: Record<number, PauseKind> = {
 export const MAX_HEAP_LIMIT = 3 * 2 ** 30;
 
 export class Engine {
-  /** Every global stop-the-world pause so far, in order. */
-  readonly pauses: Pause[] = [];
-  /** Every per-goroutine stack-scan pause so far, in order (reported apart from global pauses). */
-  readonly stackPauses: Pause[] = [];
-  /** Every slice of concurrent mark work (background and assists), in order. */
-  readonly slices: MarkSlice[] = [];
-  /** Every completed cycle, in order. */
-  readonly cycles: CycleRecord[] = [];
+  /** What is kept of the GC events: exact statistics, and the lists below (bounded unless recordEvents is "all"). */
+  readonly events: EventRecorder;
+  /** Global stop-the-world pauses so far, in order: all of them, or in bounded mode up to 10,000 then the longest 10,000. */
+  get pauses(): readonly Pause[] { return this.events.pauses; }
+  /** Per-goroutine stack-scan pauses, in order (apart from global pauses): all, or in bounded mode the longest 5,000. */
+  get stackPauses(): readonly Pause[] { return this.events.stackPauses; }
+  /** Slices of concurrent mark work (background and assists), in order: all, or in bounded mode a uniform sample of ≤ 20,000. */
+  get slices(): readonly MarkSlice[] { return this.events.slices; }
+  /** Completed cycles, in order: all, or in bounded mode the first 100,000. */
+  get cycles(): readonly CycleRecord[] { return this.events.cycles; }
   /** Called as each cycle completes (e.g. for gctrace lines). */
   onCycle: ((c: CycleRecord) => void) | null = null;
   readonly options: Required<EngineOptions>;
@@ -325,6 +331,7 @@ export class Engine {
     // An option given as undefined takes its default, as if it were absent.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.options = { ...DEFAULTS, ...given } as Required<EngineOptions>;
+    this.events = new EventRecorder(this.options.recordEvents);
     const { maxHeap, barrier, memoryLimit, backgroundPercent } = this.options;
     if (!Number.isFinite(maxHeap) || maxHeap < 1 << 20 || maxHeap > MAX_HEAP_LIMIT) {
       throw new TricolorError(`maxHeap must be between 1 MiB and 3 GiB, got ${maxHeap}`, abi.E_BAD_ARGUMENT);
@@ -384,23 +391,24 @@ export class Engine {
     this.view = new DataView(buf);
   }
 
+  /** Hands each event to the recorder; no object is built here (most slices are never kept). */
   private recordEvent(kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number): void {
     switch (kind) {
       case abi.EV_PAUSE_STACK:
-        this.stackPauses.push({ kind: "stack-scan", cycle, startNs: t0, endNs: t1, words: a, stacks: 1, objects: c, goroutine: b });
+        this.events.stackPause(cycle, t0, t1, a, b, c);
         return;
       case abi.EV_MARK_SLICE:
       case abi.EV_ASSIST:
-        this.slices.push({ kind: kind === abi.EV_ASSIST ? "assist" : "background", cycle, startNs: t0, endNs: t1, words: a });
+        this.events.slice(kind === abi.EV_ASSIST, cycle, t0, t1, a);
         return;
       case abi.EV_CYCLE: {
         const rec = this.readCycle();
-        this.cycles.push(rec);
+        this.events.cycle(rec);
         this.onCycle?.(rec);
         return;
       }
       default:
-        this.pauses.push({ kind: PAUSE_KINDS[kind], cycle, startNs: t0, endNs: t1, words: a, stacks: b, objects: c });
+        this.events.pause(PAUSE_KINDS[kind], cycle, t0, t1, a, b, c);
     }
   }
 

@@ -22,6 +22,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { CycleRecord, Pause } from "./engine.js";
 import { GcTracer } from "./gctrace.js";
+import { bin125, LOG_BINS, series125 } from "./metrics.js";
+import { MMU_GRID } from "./mmu.js";
 import { formatBytes, formatNs, textSummary } from "./report.js";
 import type { RunResult } from "./run.js";
 
@@ -135,10 +137,7 @@ export interface PauseHistogram {
   counts: number[][];
 }
 
-const SERIES = [1, 2, 5];
-
-/** The 1-2-5 value at index k (k = 0 → 1 ns, 3 → 10 ns, …). */
-const series = (k: number) => SERIES[((k % 3) + 3) % 3] * 10 ** Math.floor(k / 3);
+const series = series125;
 
 /** A bin's label in the unit of its upper edge: "200–500 ns", "0.5–1 µs", "1–2 µs". */
 export function binLabel(loNs: number, hiNs: number): string {
@@ -153,25 +152,35 @@ export function binLabel(loNs: number, hiNs: number): string {
  * the smallest edge above the longest. A bin holds [lo, hi).
  */
 export function pauseHistogram(durations: readonly (readonly number[])[]): PauseHistogram {
-  const all = durations.flat();
-  if (all.length === 0) return { edgesNs: [], labels: [], counts: durations.map(() => []) };
-  const lo = Math.max(1, Math.min(...all));
-  const hi = Math.max(1, Math.max(...all));
-  let k = 0;
-  while (series(k + 1) <= lo) k++;
-  while (series(k) > lo) k--;
-  const edgesNs = [series(k)];
-  while (edgesNs[edgesNs.length - 1] <= hi) edgesNs.push(series(++k));
-  const bins = edgesNs.length - 1;
-  const counts = durations.map((ds) => {
-    const c = new Array<number>(bins).fill(0);
-    for (const d of ds) {
-      let b = 0;
-      while (b < bins - 1 && d >= edgesNs[b + 1]) b++;
-      c[b]++;
+  return binnedHistogram(
+    durations.map((ds) => {
+      const c = new Array<number>(LOG_BINS).fill(0);
+      for (const d of ds) c[bin125(d)]++;
+      return c;
+    }),
+  );
+}
+
+/**
+ * The same histogram from counts already binned on the fixed 1-2-5 grid
+ * (bin125; what a run's timeline carries, counted over every pause even when
+ * the event list was bounded): trimmed to the bins any run uses.
+ */
+export function binnedHistogram(bins: readonly (readonly number[])[]): PauseHistogram {
+  let lo = LOG_BINS;
+  let hi = -1;
+  for (const b of bins) {
+    for (let k = 0; k < b.length; k++) {
+      if (b[k] > 0) {
+        lo = Math.min(lo, k);
+        hi = Math.max(hi, k);
+      }
     }
-    return c;
-  });
+  }
+  if (hi < 0) return { edgesNs: [], labels: [], counts: bins.map(() => []) };
+  const edgesNs: number[] = [];
+  for (let k = lo; k <= hi + 1; k++) edgesNs.push(series(k));
+  const counts = bins.map((b) => Array.from({ length: hi - lo + 1 }, (_, i) => b[lo + i] ?? 0));
   const labels = edgesNs.slice(0, -1).map((e, i) => binLabel(e, edgesNs[i + 1]));
   return { edgesNs, labels, counts };
 }
@@ -248,7 +257,7 @@ interface ClientData {
 function clientRun(r: RunResult, label: string, color: string): ClientRun {
   const t0 = r.timeline.startNs;
   const ms = (ns: number) => round((ns - t0) / 1e6);
-  const cycles: CycleRecord[] = r.cycles;
+  const cycles: readonly CycleRecord[] = r.cycles;
   // The engine is fresh when the run starts: nothing allocated yet.
   const heap: Point[] = [{ x: 0, y: 0, c: 0 }];
   const goal: Point[] = [];
@@ -283,9 +292,9 @@ function clientRun(r: RunResult, label: string, color: string): ClientRun {
     cycleSpans: cycles.map((c) => [ms(c.startNs), ms(c.endNs)]),
     memoryLimitMiB: r.config.memoryLimitBytes ? round(r.config.memoryLimitBytes / MiB) : 0,
     pauses: longest(r.timeline.pauses, MAX_POINTS).map(pausePoint),
-    pauseCount: r.timeline.pauses.length,
+    pauseCount: r.records.pauses.total,
     stackPauses: longest(r.timeline.stackPauses, MAX_POINTS).map(pausePoint),
-    stackPauseCount: r.timeline.stackPauses.length,
+    stackPauseCount: r.records.stackPauses.total,
     mmu: r.mmu.map((m) => ({ x: m.windowNs, y: round(m.utilization, 5) })),
   };
 }
@@ -302,8 +311,6 @@ function longest(ps: readonly Pause[], max: number): readonly Pause[] {
     .sort((a, b) => a.startNs - b.startNs);
 }
 
-const durations = (ps: readonly Pause[]) => ps.map((p) => p.endNs - p.startNs);
-
 function clientData(runs: readonly RunResult[], labels: string[], colors: string[]): ClientData {
   const cr = runs.map((r, i) => clientRun(r, labels[i], colors[i]));
   let heapMaxMiB = 0;
@@ -313,8 +320,8 @@ function clientData(runs: readonly RunResult[], labels: string[], colors: string
     runs: cr,
     heapMaxMiB: niceCeil(heapMaxMiB * 1.05),
     timeMaxMs: niceCeil(Math.max(...cr.map((r) => r.xMaxMs))),
-    pauseHist: pauseHistogram(runs.map((r) => durations(r.timeline.pauses))),
-    stackHist: pauseHistogram(runs.map((r) => durations(r.timeline.stackPauses))),
+    pauseHist: binnedHistogram(runs.map((r) => r.timeline.pauseBins)),
+    stackHist: binnedHistogram(runs.map((r) => r.timeline.stackPauseBins)),
     ...decadeBounds(cr.flatMap((r) => [...r.pauses, ...r.stackPauses]).map((p) => p.y)),
   };
 }
@@ -423,6 +430,7 @@ function chartsSection(runs: readonly RunResult[], data: ClientData): string {
 <h2>Pause timeline</h2>
 <p class="note">Every global stop-the-world pause at its start time, height = its wall duration (log scale): ▲ sweep termination, ● mark termination, ◆ a whole stop-the-world cycle; × a single goroutine stopped for its stack scan.</p>
 ${canvas("pause-timeline", FULL_W, 360)}
+${recordsNote(runs, data.runs.map((r) => r.label))}
 </section>
 <section>
 <h2>Pause distribution</h2>
@@ -431,10 +439,30 @@ ${hists}
 </section>
 <section>
 <h2>Minimum mutator utilization</h2>
-<p class="note">For each window length, the smallest share of any window of that length left to the mutator (pauses, stack scans, background mark and assists all count as GC time). Higher and further left is better.</p>
+<p class="note">For each window length, the smallest share of any window of that length left to the mutator (pauses, stack scans, background mark and assists all count as GC time). Higher and further left is better.${runs.some((r) => r.timeline.recorded === "bounded") ? ` Computed online over fixed windows (five a decade), at most ${round(200 / MMU_GRID, 2)} percentage points above the exact MMU; the last point, the whole run, is exact.` : ""}</p>
 ${canvas("mmu", FULL_W, 340)}
 </section>`;
 }
+
+/** Which runs' event lists were capped, and what they kept of what; empty when none was. */
+function recordsNote(runs: readonly RunResult[], labels: string[]): string {
+  const parts = runs.flatMap((r, i) => {
+    const rec = r.records;
+    const kept: string[] = [];
+    const of = (k: { total: number; kept: number }, what: string, how: string) => {
+      if (k.kept < k.total) kept.push(`${count(k.kept)} of ${count(k.total)} ${what} (${how})`);
+    };
+    of(rec.pauses, "global pauses", "the longest");
+    of(rec.stackPauses, "stack scans", "the longest");
+    of(rec.slices, "mark slices", `every ${ordinal(r.timeline.sliceEvery)}`);
+    of(rec.cycles, "cycle records", "the first");
+    return kept.length ? [`${escapeHtml(labels[i])}: kept ${kept.join(", ")}`] : [];
+  });
+  if (parts.length === 0) return "";
+  return `<p class="note records">Event lists were bounded — ${parts.join("; ")}. Counts, percentiles, histograms and MMU cover every event; <code>--trace FILE</code> keeps them all.</p>`;
+}
+
+const ordinal = (n: number) => `${count(n)}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
 function runSections(runs: readonly RunResult[], labels: string[], colors: string[]): string {
   return runs

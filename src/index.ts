@@ -11,8 +11,10 @@ export type { Scenario, ScenarioContext, ParamSpec, Params } from "./scenario.js
 export { resolveParams, seededRandom } from "./scenario.js";
 export { runScenario, ScenarioError } from "./run.js";
 export type { RunResult, RunConfig, Timeline } from "./run.js";
-export { summarizePauses, summarizeWork, percentile } from "./metrics.js";
-export { Mmu } from "./mmu.js";
+export { summarizePauses, summarizeWork, percentile, PauseStats, EXACT_PERCENTILES, HISTOGRAM_DIGITS } from "./metrics.js";
+export { Mmu, OnlineMmu, MMU_GRID, mmuWindows } from "./mmu.js";
+export { EventRecorder, PAUSE_CAP, STACK_PAUSE_CAP, SLICE_CAP, CYCLE_CAP } from "./records.js";
+export type { RecordMode, RecordsSummary } from "./records.js";
 export { GcTracer, type GcTracerOptions } from "./gctrace.js";
 export { textSummary, jsonReport, compareTable, verdicts } from "./report.js";
 export { traceJson, traceEvents } from "./trace.js";

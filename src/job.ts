@@ -6,6 +6,7 @@
 import { loadEngine, type Build } from "./node.js";
 import type { Barrier } from "./engine.js";
 import type { Gogc } from "./flags.js";
+import type { RecordMode } from "./records.js";
 import { scenarios } from "./scenarios/index.js";
 import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
 import { runScenario, ScenarioError, type RunOptions, type RunResult } from "./run.js";
@@ -24,6 +25,8 @@ export interface Job {
   maxHeap?: number;
   memoryLimit?: number;
   verify: boolean;
+  /** "all" keeps every GC event (what --trace writes); default bounded lists (src/records.ts). */
+  recordEvents?: RecordMode;
 }
 
 /** How a job ended: a result, or a one-line reason (with what was measured, when there is any). */
@@ -57,7 +60,7 @@ export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEng
       params: job.params,
       seed: job.seed,
       build: job.build,
-      engine: definedOnly({ barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify }),
+      engine: definedOnly({ barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify, recordEvents: job.recordEvents }),
       ...hooks,
     });
     return { ok: true, result };

@@ -3,10 +3,15 @@
  * The run ends with a full collection (like runtime.GC()) and a full sweep,
  * so liveBytes is exactly what the scenario still holds and allocated − freed
  * objects equals the live count; then the independent verifier runs.
+ *
+ * Pause statistics, MMU and cycle sums come from the engine's event recorder
+ * (src/records.ts), which keeps them in bounded memory as the run goes; the
+ * timeline holds every event only when the engine records "all" (--trace).
  */
 import type { Barrier, CycleRecord, Engine, EngineOptions, MarkSlice, Pause } from "./engine.js";
-import { summarizePauses, summarizeWork, type PauseSummary, type WorkSummary } from "./metrics.js";
-import { Mmu, type Interval, type MmuPoint } from "./mmu.js";
+import type { PauseSummary, WorkSummary } from "./metrics.js";
+import type { MmuPoint } from "./mmu.js";
+import type { RecordMode, RecordsSummary } from "./records.js";
 import { resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext } from "./scenario.js";
 
 export interface RunConfig {
@@ -61,7 +66,10 @@ export interface RunResult {
     reachableObjects: number;
     reachableBytes: number;
   };
-  cycles: CycleRecord[];
+  /** One record per cycle (in bounded mode the first 100,000; `records.cycles` says how many there were). */
+  cycles: readonly CycleRecord[];
+  /** How many events of each kind the run had and how many the timeline (and `cycles`) kept. */
+  records: RecordsSummary;
   /** Minimum mutator utilization over log-spaced windows from 10 µs to the run length. */
   mmu: MmuPoint[];
   /** Share of the run's wall time spent in pauses, mark slices and assists. */
@@ -75,13 +83,23 @@ export interface RunResult {
   timeline: Timeline;
 }
 
-/** Every timed event of a run, on the host clock (ns). */
+/**
+ * The timed events of a run, on the host clock (ns): every one when
+ * `recorded` is "all", else the bounded lists (src/records.ts; `records` in
+ * the RunResult counts what was kept of what).
+ */
 export interface Timeline {
   startNs: number;
   endNs: number;
-  pauses: Pause[];
-  stackPauses: Pause[];
-  slices: MarkSlice[];
+  recorded: RecordMode;
+  pauses: readonly Pause[];
+  stackPauses: readonly Pause[];
+  slices: readonly MarkSlice[];
+  /** One kept slice per this many (1: every slice). */
+  sliceEvery: number;
+  /** Pauses per 1-2-5 bin of wall duration (src/metrics.ts bin125), counted over all of them. */
+  pauseBins: readonly number[];
+  stackPauseBins: readonly number[];
 }
 
 /** A scenario failed; the partial result is attached. */
@@ -143,6 +161,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   };
   const at: { step: number | null } = { step: null };
   const t0 = performance.now();
+  engine.events.startMmu(t0 * 1e6);
   let failure: unknown = null;
   try {
     await drive(scenario, ctx, at);
@@ -151,6 +170,8 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   }
   const t1 = performance.now();
   const wallNs = Math.round((t1 - t0) * 1e6);
+  // The scenario's span only: the final collection is the runner's, not the workload's.
+  const mmu = engine.events.finishMmu(t1 * 1e6);
   // The engine stays usable after a scenario error: finish with a full collection either way.
   engine.collect();
   engine.sweep();
@@ -165,7 +186,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     seed,
     build: options.build ?? "release",
   };
-  const result = summarize(scenario.name, engine, config, output, wallNs, t0 * 1e6, t1 * 1e6);
+  const result = summarize(scenario.name, engine, config, output, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu });
   if (failure !== null) {
     const err = new ScenarioError(scenario.name, at.step, failure, result);
     result.error = { message: err.message, step: at.step };
@@ -174,41 +195,35 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   return result;
 }
 
-function stackSummary(pauses: readonly Pause[]): PauseSummary & WorkSummary {
-  return { ...summarizePauses(pauses), ...summarizeWork(pauses) };
+/** The run's span on the host clock, and its MMU over that span. */
+interface Span {
+  wallNs: number;
+  startNs: number;
+  endNs: number;
+  mmu: { curve: MmuPoint[]; gcTimeNs: number };
 }
 
-/** Every not-mutator interval: pauses, stack scans, mark slices and assists. */
-function gcIntervals(engine: Engine): Interval[] {
-  return [...engine.pauses, ...engine.stackPauses, ...engine.slices].map((p) => [p.startNs, p.endNs] as const);
-}
-
-function summarize(name: string, engine: Engine, config: RunConfig, output: string[], wallNs: number, startNs: number, endNs: number): RunResult {
+function summarize(name: string, engine: Engine, config: RunConfig, output: string[], span: Span): RunResult {
   const s = engine.stats();
   const v = engine.verify();
-  const sum = (f: (c: CycleRecord) => number) => engine.cycles.reduce((a, c) => a + f(c), 0);
-  const floating = engine.cycles.filter((c) => c.floatingObjects >= 0);
-  // The scenario's span only: the final collection is the runner's, not the workload's.
-  const mmu = new Mmu(gcIntervals(engine), startNs, endNs);
+  const ev = engine.events;
+  const t = ev.totals;
+  const { wallNs, mmu } = span;
   return {
     scenario: name,
     config,
     output,
     gc: {
       cycles: s.cycles,
-      forcedCycles: sum((c) => (c.forced ? 1 : 0)),
-      pauses: summarizePauses(engine.pauses),
-      stwWork: summarizeWork(engine.pauses),
-      stackPauses: stackSummary(engine.stackPauses),
+      forcedCycles: t.forced,
+      pauses: ev.pauseStats.wall(),
+      stwWork: ev.pauseStats.work(),
+      stackPauses: { ...ev.stackStats.wall(), ...ev.stackStats.work() },
       markWords: s.wordsScanned,
-      assistWords: sum((c) => c.assistWords),
-      backgroundWords: sum((c) => c.backgroundWords),
+      assistWords: t.assistWords,
+      backgroundWords: t.backgroundWords,
     },
-    barrier: {
-      calls: sum((c) => c.barrierCalls),
-      shaded: sum((c) => c.barrierShaded),
-      floatingObjects: floating.length ? floating.reduce((a, c) => a + c.floatingObjects, 0) : -1,
-    },
+    barrier: { calls: t.barrierCalls, shaded: t.barrierShaded, floatingObjects: t.floatingObjects },
     heap: {
       peakBytes: s.heapPeakBytes,
       liveBytes: s.markedBytes,
@@ -230,10 +245,21 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       reachableBytes: v.reachableBytes,
     },
     cycles: engine.cycles,
-    mmu: mmu.curve(),
-    gcCpuFraction: wallNs > 0 ? mmu.gcTime / wallNs : 0,
+    records: ev.summary(),
+    mmu: mmu.curve,
+    gcCpuFraction: wallNs > 0 ? mmu.gcTimeNs / wallNs : 0,
     allocBytesPerSec: wallNs > 0 ? s.bytesAllocated / (wallNs / 1e9) : 0,
     wallNs,
-    timeline: { startNs, endNs, pauses: engine.pauses, stackPauses: engine.stackPauses, slices: engine.slices },
+    timeline: {
+      startNs: span.startNs,
+      endNs: span.endNs,
+      recorded: ev.mode,
+      pauses: engine.pauses,
+      stackPauses: engine.stackPauses,
+      slices: engine.slices,
+      sliceEvery: ev.sliceEvery,
+      pauseBins: [...ev.pauseStats.bins],
+      stackPauseBins: [...ev.stackStats.bins],
+    },
   };
 }

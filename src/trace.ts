@@ -9,6 +9,9 @@
  *   track 4  assists           mark work charged to allocations
  *   track 5  mutator           the time between GC events
  *   track 6  GC phases         each cycle, and its concurrent mark phase
+ *
+ * `tricolor --trace` records every event. A run recorded with bounded lists
+ * (src/records.ts) still exports, with a process label saying what it kept.
  */
 import type { RunResult } from "./run.js";
 
@@ -36,6 +39,8 @@ export function traceEvents(r: RunResult, pid = 1): TraceEvent[] {
     { name: "process_name", ph: "M", pid, args: { name: `${r.scenario} · ${r.config.barrier}` } },
     ...TRACKS.map((name) => ({ name: "thread_name", ph: "M" as const, pid, tid: TID[name], args: { name } })),
   ];
+  const bounded = boundedLabel(r);
+  if (bounded) ev.push({ name: "process_labels", ph: "M", pid, args: { labels: bounded } });
   const gc: [number, number][] = [];
   for (const p of t.pauses) {
     ev.push({ name: p.kind, cat: "stw", ph: "X", pid, tid: TID["STW pauses"], ts: us(p.startNs, o), dur: (p.endNs - p.startNs) / 1e3, args: { cycle: p.cycle, words: p.words, stacks: p.stacks, objects: p.objects } });
@@ -64,6 +69,13 @@ export function traceEvents(r: RunResult, pid = 1): TraceEvent[] {
     ev.push({ name: "heap", ph: "C", pid, ts: us(c.endNs, o), args: { inUse: c.heapEndBytes, goal: c.nextGoalBytes, live: c.heapMarkedBytes } });
   }
   return ev;
+}
+
+/** What a bounded record left out, or "" when it kept every event. */
+function boundedLabel(r: RunResult): string {
+  const rec = r.records;
+  const parts = (["pauses", "stackPauses", "slices"] as const).filter((k) => rec[k].kept < rec[k].total).map((k) => `${rec[k].kept} of ${rec[k].total} ${k}`);
+  return parts.length ? `bounded record: ${parts.join(", ")}` : "";
 }
 
 /** The trace file for one run or several (compare: one process per strategy). */

@@ -364,9 +364,9 @@ describe("pacer (GOGC)", () => {
       const g = e.spawn();
       e.allocList(g, 600_000); // 9.6 MB live
       e.collect();
-      const before = e.pauses.length;
+      const before = e.events.pauseStats.count;
       for (let i = 0; i < 2_000_000; i++) e.alloc(0, 8); // 32 MB of garbage
-      const n = e.pauses.length - before;
+      const n = e.events.pauseStats.count - before;
       e.collect();
       expect(e.stats().markedObjects).toBe(600_000);
       return n;

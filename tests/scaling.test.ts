@@ -56,7 +56,7 @@ describe("dijkstra: mark termination rescans the stacks that ran", () => {
     const { e, gs } = await engineWithStacks("dijkstra", goroutines, frames);
     e.startCycle();
     // Let the concurrent mark scan every stack once.
-    while (e.stackPauses.length < goroutines + 1) e.yield(0, 256);
+    while (e.events.stackStats.count < goroutines + 1) e.yield(0, 256);
     expect(e.marking).toBe(true);
     // `running` goroutines run after their scan: their stacks are dirty again.
     for (const g of gs.slice(0, running)) e.setLocal(g, 0, e.getLocal(g, 1));

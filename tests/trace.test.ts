@@ -1,4 +1,4 @@
-/** The Chrome trace export: valid trace-event JSON whose STW events add up to the run's STW time. */
+/** The Chrome trace export: valid trace-event JSON whose STW events add up to the run's STW time (every event recorded, as --trace asks). */
 import { describe, expect, it } from "vitest";
 import { loadEngine } from "../src/node.js";
 import { runScenario } from "../src/run.js";
@@ -9,7 +9,7 @@ describe("--trace", () => {
   it("one complete event per STW pause, durations summing to the run's STW total, under each strategy", async () => {
     const runs = [];
     for (const barrier of ["stw", "dijkstra", "hybrid"] as const) {
-      runs.push(await runScenario(churn, (o) => loadEngine({ ...o, build: "debug", barrier, gogc: 25 }), { params: { live: 5000, goroutines: 8, "stack-depth": 4, steps: 40_000 } }));
+      runs.push(await runScenario(churn, (o) => loadEngine({ ...o, build: "debug", barrier, gogc: 25, recordEvents: "all" }), { params: { live: 5000, goroutines: 8, "stack-depth": 4, steps: 40_000 } }));
     }
     const doc = JSON.parse(traceJson(runs)) as { traceEvents: Ev[] };
     expect(Array.isArray(doc.traceEvents)).toBe(true);
@@ -21,6 +21,7 @@ describe("--trace", () => {
     }
     runs.forEach((r, i) => {
       const pid = i + 1;
+      expect(r.timeline.recorded).toBe("all");
       const stw = doc.traceEvents.filter((e) => e.pid === pid && e.ph === "X" && e.cat === "stw");
       expect(r.gc.pauses.count).toBeGreaterThan(1);
       expect(stw.length).toBe(r.gc.pauses.count);

@@ -30,13 +30,14 @@ import {
 import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
 import { sweepSpan, deductSweepCredit, reclaim, releaseEmptySpans, noteAllocated, heapAlloc } from "./sweep";
 import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer";
-import { gcTrigger, gcCollect } from "./gc";
+import { gcTrigger, gcCollect, noteGcWork } from "./gc";
 import { safePoint } from "./scheduler";
 import { allocBlack, tick, phase, ALLOC_UNITS, PHASE_MARK } from "./state";
 import { concurrent } from "./strategy";
 import { markNew } from "./mark";
 import { stackBytes } from "./roots";
 import { quarantineOn, releaseQuarantine } from "./quarantine";
+import { limiting } from "./limiter";
 import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META, TRIGGER_HEAP, TRIGGER_HEAP_FULL } from "../src/abi";
 
 // @ts-ignore: decorator
@@ -201,8 +202,15 @@ function refillAndAlloc(c: u32): usize {
   return allocFast(c);
 }
 
-/** True when the heap has reached the pacer's trigger: time to start a cycle. */
+/**
+ * True when the heap has reached the pacer's trigger: time to start a cycle.
+ * A stw cycle is one pause with no assists for the CPU limiter to skip, so
+ * while the limiter is on, heap-triggered stw cycles wait instead (the heap
+ * overshoots its goal, as a concurrent collector's does without assists).
+ */
 function overTrigger(): bool {
+  noteGcWork(0); // the limiter hears of mutator time on every refill, GC or not
+  if (!concurrent && limiting) return false;
   return heapLive >= heapTrigger(concurrent);
 }
 

@@ -47,7 +47,7 @@ import {
 } from "./roots";
 import { advanceEpoch, listLength, objectSpanPages } from "./spans";
 import * as pacer from "./pacer";
-import { accumulate, limiting } from "./limiter";
+import { addTime, update as updateLimiter, limiting } from "./limiter";
 import { verifyHeap, verifiedFloating } from "./verify";
 import { barrierCalls, barrierShaded, resetBarrierCounters } from "./barrier";
 import { phase, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state";
@@ -105,7 +105,7 @@ function notePause(ns: f64, words: u64): void {
 
 /** Gives the CPU limiter the mutator time since it last heard, then `gcWords` of GC time. */
 export function noteGcWork(gcWords: u64): void {
-  accumulate(<f64>(mutatorClock - limiterClock), <f64>gcWords);
+  addTime(<f64>(mutatorClock - limiterClock), <f64>gcWords);
   limiterClock = mutatorClock;
   gcWork += gcWords;
   if (limiting) limiterOnThisCycle = true;
@@ -122,6 +122,7 @@ export function gcStart(kind: i32): void {
   // has nothing left to do, and a forced cycle's pause stays small.
   finishSweep();
   noteGcWork(0);
+  updateLimiter(); // a GC transition (Go's startGCTransition)
   let t0 = nowNs();
   memory.fill(cycleBase, 0, abi.CYCLE_SLOTS * 8);
   put(abi.C_CYCLE, <f64>(cycles + 1));
@@ -382,6 +383,7 @@ export function markTermination(t0: f64, work0: u64, objects0: f64): void {
   put(abi.C_MARK_TERM_WORDS, <f64>work);
   put(abi.C_END_NS, t1);
   notePause(pause, work);
+  updateLimiter(); // a GC transition (Go's finishGCTransition)
   put(abi.C_LIMITER, limiterOnThisCycle ? 1 : 0);
   let kind = concurrent ? abi.EV_PAUSE_MARK_TERM : abi.EV_PAUSE_FULL;
   let stacks = concurrent ? 0 : stacksScanned;

@@ -15,7 +15,8 @@
 // bytes takes n from its account; a negative balance is debt, paid in scan
 // work at assistWorkPerByte (pacer.ts revise), rounded up to
 // gcOverAssistWork so assists are not tiny — first by stealing background
-// credit, then by marking. Go's gcOverAssistWork is 64 KiB of scan work,
+// credit, then by marking, one over-assist at a time so the CPU limiter can
+// stop it between chunks. Go's gcOverAssistWork is 64 KiB of scan work,
 // which is four quanta at the default quantum (4096 words = 16 KiB); it
 // scales with the quantum so tests can interleave finely. While the GC CPU
 // limiter is on (limiter.ts), assists are skipped, as in Go. Go parks an
@@ -110,6 +111,14 @@ function payDebt(credit: f64): f64 {
     scanWork -= stolen;
     if (scanWork <= 0) return credit;
   }
-  let done = <f64>slice(EV_ASSIST, Math.ceil(scanWork / 4));
-  return credit + 1 + pacer.assistBytesPerWork * done * 4;
+  // Mark in chunks of one over-assist, as Go's gcDrainN can be preempted, so the
+  // CPU limiter (updated as each chunk is counted) can stop a long assist.
+  while (scanWork > 0 && !limiting) {
+    let chunk = min<f64>(scanWork, overAssist);
+    let done = <f64>slice(EV_ASSIST, Math.ceil(chunk / 4)) * 4;
+    credit += 1 + pacer.assistBytesPerWork * done;
+    scanWork -= done;
+    if (done < chunk) break; // no work left: the mark is done
+  }
+  return credit;
 }

@@ -56,7 +56,8 @@ export function textSummary(r: RunResult, c: Colors = plain): string {
   const lines = [
     c.bold(`── tricolor · ${r.scenario} · ${STRATEGY_LABEL[r.config.barrier]} · GOGC=${gogc}${limit} · max heap ${formatBytes(r.config.maxHeapBytes)} ──`),
     `gc       ${r.gc.cycles} cycles · STW pauses ${p.count} · total ${formatNs(p.totalNs)} · p50 ${formatNs(p.p50Ns)} · p95 ${formatNs(p.p95Ns)} · p99 ${formatNs(p.p99Ns)} · max ${c.bold(formatNs(p.maxNs))}`,
-    `work     STW pauses p50 ${count(r.gc.stwWork.p50Words)} · p99 ${count(r.gc.stwWork.p99Words)} · max ${count(r.gc.stwWork.maxWords)} words · all marking ${count(r.gc.markWords)} words (assists ${count(r.gc.assistWords)}, background ${count(r.gc.backgroundWords)})`,
+    `work     GC ${count(r.gc.work.totalWords)} words = STW pauses ${count(r.gc.work.stwWords)} + background ${count(r.gc.work.backgroundWords)} + assists ${count(r.gc.work.assistWords)} · GC ${pct(r.gc.gcWorkFraction)} of mutator-clock time`,
+    `         STW pause work p50 ${count(r.gc.stwWork.p50Words)} · p99 ${count(r.gc.stwWork.p99Words)} · max ${count(r.gc.stwWork.maxWords)} words`,
   ];
   if (sp.count > 0) {
     lines.push(`stacks   ${sp.count} goroutine pauses · p50 ${formatNs(sp.p50Ns)} · p99 ${formatNs(sp.p99Ns)} · max ${formatNs(sp.maxNs)} (${count(sp.maxWords)} words)`);
@@ -99,8 +100,11 @@ const ROWS: Row[] = [
   { label: "goroutine pauses", value: (r) => count(r.gc.stackPauses.count) },
   { label: "  max wall", value: (r) => formatNs(r.gc.stackPauses.maxNs) },
   { label: "  max work (words)", value: (r) => count(r.gc.stackPauses.maxWords) },
-  { label: "GC work (words)", value: (r) => count(r.gc.markWords) },
-  { label: "  assists", value: (r) => count(r.gc.assistWords) },
+  { label: "GC work (words)", value: (r) => count(r.gc.work.totalWords) },
+  { label: "  in STW pauses", value: (r) => count(r.gc.work.stwWords) },
+  { label: "  background", value: (r) => count(r.gc.work.backgroundWords) },
+  { label: "  assists", value: (r) => count(r.gc.work.assistWords) },
+  { label: "GC share (mutator clock)", value: (r) => pct(r.gc.gcWorkFraction) },
   { label: "barrier calls", value: (r) => count(r.barrier.calls) },
   { label: "  objects shaded", value: (r) => count(r.barrier.shaded) },
   { label: "floating garbage", value: (r) => (r.barrier.floatingObjects >= 0 ? count(r.barrier.floatingObjects) : "n/a") },
@@ -122,7 +126,7 @@ const VERDICTS: Verdict[] = [
   { label: "max STW pause (work)", value: (r) => r.gc.stwWork.maxWords, show: (v) => `${count(v)} words` },
   { label: "p99 STW pause", value: (r) => r.gc.pauses.p99Ns, show: formatNs },
   { label: "MMU at 1 ms", value: (r) => mmuAt(r, 1e6), show: pct, higher: true },
-  { label: "total GC work", value: (r) => r.gc.markWords, show: (v) => `${count(v)} words` },
+  { label: "total GC work", value: (r) => r.gc.work.totalWords, show: (v) => `${count(v)} words` },
   { label: "GC CPU share", value: (r) => r.gcCpuFraction, show: pct },
   { label: "heap peak", value: (r) => r.heap.peakBytes, show: formatBytes },
   { label: "wall time", value: (r) => r.wallNs, show: formatNs },

@@ -8,7 +8,7 @@
  * (src/records.ts), which keeps them in bounded memory as the run goes; the
  * timeline holds every event only when the engine records "all" (--trace).
  */
-import type { Barrier, CycleRecord, Engine, EngineOptions, MarkSlice, Pause } from "./engine.js";
+import type { Barrier, CycleRecord, Engine, EngineOptions, HeapStats, MarkSlice, Pause } from "./engine.js";
 import type { PauseSummary, WorkSummary } from "./metrics.js";
 import type { MmuPoint } from "./mmu.js";
 import type { RecordMode, RecordsSummary } from "./records.js";
@@ -39,9 +39,20 @@ export interface RunResult {
     /** Per-goroutine stack-scan pauses, reported apart from the global ones. */
     stackPauses: PauseSummary & WorkSummary;
     /** All mark work, wherever it ran: words scanned in pauses, background slices and assists. */
-    markWords: number;
-    assistWords: number;
-    backgroundWords: number;
+    /**
+     * Every word of mark work (roots and objects), wherever it ran; the three
+     * parts add up to the total: stop-the-world pauses, background slices and
+     * mark assists. Includes the runner's final collection.
+     */
+    work: { totalWords: number; stwWords: number; backgroundWords: number; assistWords: number };
+    /** Mutator-clock units the scenario ran for (one unit ≈ one word of scanning, ≈ 1 ns). */
+    mutatorUnits: number;
+    /**
+     * GC work over GC work plus mutator time, in the deterministic clock, over
+     * the scenario (the runner's final collection excluded): what the CPU
+     * limiter bounds at about 50%.
+     */
+    gcWorkFraction: number;
   };
   barrier: { calls: number; shaded: number; floatingObjects: number };
   heap: {
@@ -59,6 +70,8 @@ export interface RunResult {
     stackBytes: number;
   };
   verify: {
+    /** Pointers the marker met that named no live object (a stale handle written into the heap, or a bug). */
+    heapCorruptions: number;
     /** Lost objects: found at mark termination (rescued, under none) plus any at the end. */
     lostObjects: number;
     lostAtMark: number;
@@ -172,6 +185,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   const wallNs = Math.round((t1 - t0) * 1e6);
   // The scenario's span only: the final collection is the runner's, not the workload's.
   const mmu = engine.events.finishMmu(t1 * 1e6);
+  const atEnd = engine.stats(); // read-only: the scenario's own totals, before the runner collects
   // The engine stays usable after a scenario error: finish with a full collection either way.
   engine.collect();
   engine.sweep();
@@ -186,7 +200,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     seed,
     build: options.build ?? "release",
   };
-  const result = summarize(scenario.name, engine, config, output, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu });
+  const result = summarize(scenario.name, engine, config, output, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu, atEnd });
   if (failure !== null) {
     const err = new ScenarioError(scenario.name, at.step, failure, result);
     result.error = { message: err.message, step: at.step };
@@ -201,6 +215,8 @@ interface Span {
   startNs: number;
   endNs: number;
   mmu: { curve: MmuPoint[]; gcTimeNs: number };
+  /** The engine's counters when the scenario ended, before the runner's final collection. */
+  atEnd: HeapStats;
 }
 
 function summarize(name: string, engine: Engine, config: RunConfig, output: string[], span: Span): RunResult {
@@ -219,9 +235,9 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       pauses: ev.pauseStats.wall(),
       stwWork: ev.pauseStats.work(),
       stackPauses: { ...ev.stackStats.wall(), ...ev.stackStats.work() },
-      markWords: s.wordsScanned,
-      assistWords: t.assistWords,
-      backgroundWords: t.backgroundWords,
+      work: { totalWords: s.gcWork, stwWords: s.gcWorkStw, backgroundWords: s.gcWorkBackground, assistWords: s.gcWorkAssist },
+      mutatorUnits: span.atEnd.mutatorClock,
+      gcWorkFraction: span.atEnd.gcWork > 0 ? span.atEnd.gcWork / (span.atEnd.gcWork + span.atEnd.mutatorClock) : 0,
     },
     barrier: { calls: t.barrierCalls, shaded: t.barrierShaded, floatingObjects: t.floatingObjects },
     heap: {
@@ -238,6 +254,7 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       stackBytes: s.stackBytes,
     },
     verify: {
+      heapCorruptions: s.heapCorruptions,
       lostObjects: s.lostAtMark + v.lostObjects,
       lostAtMark: s.lostAtMark,
       integrityErrors: v.integrityErrors,

@@ -16,7 +16,8 @@
  *
  * On the core as of this corpus (the four losses of the issue):
  *   1. move between goroutines        — fails under hybrid (pushed, setLocal'd, or pushed on a goroutine spawned during the mark)
- *   2. store after touching another g  — fails under hybrid (setGlobal and writeField)
+ *   2. store after touching another g  — fails under hybrid (setGlobal, writeField, and allocWith's
+ *                                        initialising store: a variant the random search found)
  *   3. allocWith ending the mark       — fails under hybrid
  *   4. allocWith starting the cycle    — fails under yuasa
  * and every other strategy passes each case.
@@ -88,11 +89,13 @@ function finish(e: Engine, m: Moved, yieldUnits = 64): void {
  * B's stack is black. `beforeB` runs at the start of the mark (e.g. an
  * allocation that must be black). Asserts, under `target`, that A is still grey.
  */
-async function blackAndGrey(barrier: Safe, verify: boolean, target: Safe, beforeB: (e: Engine, B: number) => void = () => {}) {
+async function blackAndGrey(barrier: Safe, verify: boolean, target: Safe, beforeB: (e: Engine, B: number) => void = () => {}, fillerOnA = false) {
   const e = await open(barrier, verify);
   const B = e.spawn();
   e.push(B, 0); // a word on B's stack: scanning it is a root job of its own
   const A = e.spawn();
+  // An object under the value on A: scanning A after the value left still finds grey work, so the mark goes on.
+  if (fillerOnA) e.allocPush(A, 0, 8, 0);
   const m = allocMoved(e, A);
   e.startCycle();
   beforeB(e, B);
@@ -120,17 +123,24 @@ describe.each(SAFE)("%s", (barrier) => {
     });
 
     // 2. The insertion half of the hybrid barrier asks whether "the current goroutine" is grey; a call on B changed it.
-    it.each(["setGlobal", "writeField"] as const)("2. a value popped from a grey goroutine, then a call on a black one, then %s: survives", async (how) => {
+    //    The store is setGlobal, writeField, or allocWith's initialising store (its pins were scanned, empty, with the globals).
+    it.each(["setGlobal", "writeField", "allocWith"] as const)("2. a value popped from a grey goroutine, then a call on a black one, then %s: survives", async (how) => {
       let o = 0;
-      const { e, A, B, m } = await blackAndGrey(barrier, verify, "hybrid", (e, B) => {
+      const beforeB = (e: Engine, B: number) => {
         // A pointer slot to store into, allocated during the mark (black), kept on B.
         e.allocPush(B, 1, 0, 0);
         o = e.peek(B);
-      });
+      };
+      const { e, A, B, m } = await blackAndGrey(barrier, verify, "hybrid", beforeB, how === "allocWith");
       const v = e.pop(A);
       expect(e.frames(B)).toBe(1); // any call on B; this one only reads
       if (how === "setGlobal") e.setGlobal(0, v);
-      else e.writeField(o, 0, v);
+      else if (how === "writeField") e.writeField(o, 0, v);
+      else {
+        o = e.allocWith(2, 0, v, 0);
+        if (barrier === "hybrid") expect(e.marking, "setup: the mark goes on after allocWith (its store ran with the barrier on)").toBe(true);
+        e.push(B, o);
+      }
       finish(e, m);
       expect(how === "setGlobal" ? e.getGlobal(0) : e.readField(o, 0)).toBe(m.x);
     });

@@ -24,7 +24,9 @@
  * Seeds are random per run and printed; a failure prints the seed and
  * fast-check's counterexample path with the command that replays it
  * (TRICOLOR_SEED, TRICOLOR_PATH). Shrinking stops after TRICOLOR_SHRINK_MS
- * (default 30 s) and reports the smallest failing program found so far.
+ * (default 30 s); then the smallest failing program is cut down further by
+ * removing ops for up to TRICOLOR_MINIMIZE_MS (default 20 s) and printed op
+ * by op.
  */
 import { expect } from "vitest";
 import fc from "fast-check";
@@ -45,6 +47,7 @@ function envInt(name: string): number | undefined {
 /** The run's base seed: TRICOLOR_SEED, else derived from the clock (a new one each run). */
 export const BASE_SEED = envInt("TRICOLOR_SEED") ?? Date.now() % 0x7fffffff;
 const SHRINK_MS = envInt("TRICOLOR_SHRINK_MS") ?? 30_000;
+const MINIMIZE_MS = envInt("TRICOLOR_MINIMIZE_MS") ?? 20_000;
 
 /** Each property gets its own seed from the base seed and its name, so one base seed replays the whole file. */
 export function seedFor(key: string): number {
@@ -58,7 +61,15 @@ export function seedFor(key: string): number {
  * `test` names the property (its seed derives from it); `file` is the vitest
  * file the replay command runs, filtered to the vitest test now running.
  */
-export async function checkProperty<T>(file: string, test: string, arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<void>, numRuns: number): Promise<void> {
+export async function checkProperty<T>(
+  file: string,
+  test: string,
+  arb: fc.Arbitrary<T>,
+  predicate: (v: T) => Promise<void>,
+  numRuns: number,
+  /** Further minimisation of fast-check's counterexample; returns a report to append. */
+  minimize?: (counterexample: T) => Promise<string>,
+): Promise<void> {
   const seed = seedFor(test);
   const vitestName = (expect.getState().currentTestName ?? test).split(" > ").pop()!;
   const path = process.env.TRICOLOR_PATH || undefined;
@@ -83,7 +94,9 @@ export async function checkProperty<T>(file: string, test: string, arb: fc.Arbit
   const report = fc.defaultReportMessage(details) ?? "property failed";
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   console.log(`[${test}] FAILED: seed ${details.seed}, path ${details.counterexamplePath}\n  replay: ${replay}\n  ${cause}`);
-  throw new Error(`${test}: ${cause}\nseed ${details.seed}, counterexample path ${details.counterexamplePath}\nreplay: ${replay}\n${report}`);
+  const smaller = minimize && details.counterexample ? await minimize(details.counterexample[0]) : "";
+  if (smaller) console.log(`[${test}] ${smaller}`);
+  throw new Error(`${test}: ${cause}\nseed ${details.seed}, counterexample path ${details.counterexamplePath}\nreplay: ${replay}\n${report}${smaller ? `\n${smaller}` : ""}`);
 }
 
 // ── Programs ──────────────────────────────────────────────────────────────
@@ -196,11 +209,52 @@ export async function runProgram(barrier: Barrier, build: Build, p: Program, tal
   tally.cycles += e.cycles.length;
 }
 
+/**
+ * Greedy delta debugging on a failing program, within MINIMIZE_MS: drop runs
+ * of 16, 8, 4, 2, then single ops, keeping each removal after which the
+ * program still fails. (fast-check's shrinker stalls on chunked programs.)
+ */
+export async function minimizeProgram(barrier: Barrier, build: Build, p: Program): Promise<string> {
+  const deadline = Date.now() + MINIMIZE_MS;
+  const failure = async (q: Program): Promise<string | null> => {
+    try {
+      await runProgram(barrier, build, q, emptyTally());
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  let best = p;
+  let why = await failure(best);
+  if (why === null) return "";
+  for (let changed = true; changed && Date.now() < deadline; ) {
+    changed = false;
+    for (const size of [16, 8, 4, 2, 1]) {
+      for (let i = 0; i < best.ops.length && Date.now() < deadline; ) {
+        const q = { ...best, ops: [...best.ops.slice(0, i), ...best.ops.slice(i + size)] };
+        const w = q.ops.length >= 1 ? await failure(q) : null;
+        if (w !== null) {
+          best = q;
+          why = w;
+          changed = true;
+        } else i += size;
+      }
+    }
+    if (best.goroutines > 1) {
+      const q = { ...best, goroutines: best.goroutines - 1 };
+      const w = await failure(q);
+      if (w !== null) [best, why, changed] = [q, w, true];
+    }
+  }
+  const { ops, ...knobs } = best;
+  return `minimized to ${ops.length} ops: ${why}\n  ${JSON.stringify(knobs)}\n${ops.map((op, i) => `  ${i}: ${JSON.stringify(op)}`).join("\n")}`;
+}
+
 /** The property for one strategy and core: `numRuns` programs, then evidence that they interleaved. */
 export async function checkSoundness(file: string, barrier: Barrier, build: Build, numRuns: number): Promise<Tally> {
   const tally = emptyTally();
   const name = `${barrier}/${build}: ${numRuns} random programs, verifyEachCycle off`;
-  await checkProperty(file, name, programArb, (p) => runProgram(barrier, build, p, tally), numRuns);
+  await checkProperty(file, name, programArb, (p) => runProgram(barrier, build, p, tally), numRuns, (p) => minimizeProgram(barrier, build, p));
   console.log(`[${name}] ${JSON.stringify(tally)}`);
   // The programs must really interleave with the collector, or the property says nothing.
   expect(tally.cycles).toBeGreaterThan(numRuns);

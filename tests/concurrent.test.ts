@@ -1,6 +1,9 @@
 /**
- * Concurrent marking against a reference model: random mutator programs,
- * randomly interleaved with the collector, under every barrier strategy.
+ * Concurrent marking against the reference model (tests/model.ts): random
+ * mutator programs over several goroutines, randomly interleaved with the
+ * collector, under every barrier strategy, with the verifier on (a loss is
+ * counted at mark termination, then rescued; tests/soundness-*.test.ts run
+ * the same kind of programs with it off).
  *
  * The safe strategies must never lose an object: the verifier runs at every
  * mark termination, and after every cycle the engine's reachable graph must
@@ -11,11 +14,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { loadEngine } from "../src/node.js";
-import type { Barrier, Engine } from "../src/engine.js";
-import { apply, Model, opArb, type Op } from "./mutator-model.js";
+import type { Barrier } from "../src/engine.js";
+import { Driver, GLOBALS, programOpsArb } from "./model.js";
 
 const PROGRAMS = 500;
-const GLOBALS = 8;
 
 interface Outcome {
   cycles: number;
@@ -23,53 +25,53 @@ interface Outcome {
 }
 
 /** Checks the engine against the model: same reachable set, same bytes, all of it live. */
-function expectSameGraph(e: Engine, m: Model): void {
-  const live = m.reachable();
-  const v = e.verify();
-  let bytes = 0;
-  for (const h of live) {
-    expect(e.isLive(h)).toBe(true);
-    bytes += m.objects.get(h)!.slotBytes;
-  }
+function expectSameGraph(d: Driver): void {
+  const live = d.reachable();
+  const v = d.e.verify();
+  for (const id of live) expect(d.e.isLive(d.handle(id))).toBe(true);
   expect(v.reachableObjects).toBe(live.size);
-  expect(v.reachableBytes).toBe(bytes);
+  expect(v.reachableBytes).toBe(d.bytesOf(live));
   expect(v.integrityErrors).toBe(0);
 }
 
-/** Runs one program; after each op that completed cycles, compares graphs. */
+/** Runs one program (tests/model.ts ops, over several goroutines); after each op that completed cycles, compares graphs. */
 async function runProgram(barrier: Barrier, p: Program, strict: boolean): Promise<Outcome> {
   const { ops, gogc, bg, quantum } = p;
   const e = await loadEngine({ build: "debug", barrier, gogc, backgroundPercent: bg, markQuantum: quantum, maxHeap: 8 << 20, globals: GLOBALS, verifyEachCycle: true });
-  const m = new Model(GLOBALS);
-  const allocated = new Set<number>();
+  const d = new Driver(e, false);
+  d.heldBudget = 2 << 20;
+  for (let i = 0; i < p.goroutines; i++) d.spawn();
   let seen = 0;
   for (const op of ops) {
-    apply(e, m, op);
-    for (const h of m.objects.keys()) allocated.add(h);
+    d.apply(op);
     if (e.cycles.length > seen) {
       seen = e.cycles.length;
-      if (strict) expectSameGraph(e, m);
+      if (strict) expectSameGraph(d);
     }
-    m.prune();
+    // Every held object is still live; the model lets go of what the engine freed.
+    if (strict) d.pruneFreed();
   }
+  d.dropRegisters();
   e.collect();
   e.sweep();
   const lost = e.cycles.reduce((a, c) => a + c.lostObjects, 0);
   if (strict) {
-    expectSameGraph(e, m);
-    const live = m.reachable();
+    expectSameGraph(d);
+    const live = d.reachable();
     const s = e.stats();
     expect(s.markedObjects).toBe(live.size);
     expect(s.objectsAllocated - s.objectsFreed).toBe(live.size);
     // Whatever the model lets go of is freed (unless its address now holds a live object).
-    for (const h of allocated) if (!live.has(h)) expect(e.isLive(h)).toBe(false);
+    const liveHandles = new Set([...live].map((id) => d.handle(id)));
+    for (const h of d.allocated) if (!liveHandles.has(h)) expect(e.isLive(h)).toBe(false);
   }
   return { cycles: e.cycles.length, lost };
 }
 
 /** A program and how finely the collector interleaves with it. */
 const programArb = fc.record({
-  ops: fc.array(opArb, { minLength: 20, maxLength: 240 }),
+  goroutines: fc.integer({ min: 1, max: 4 }),
+  ops: programOpsArb(10, 120).filter((ops) => ops.length >= 20).map((ops) => ops.slice(0, 240)),
   gogc: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 50, max: 400 })),
   bg: fc.integer({ min: 10, max: 50 }),
   quantum: fc.integer({ min: 1, max: 8 }),

@@ -108,12 +108,8 @@ function nextWord(k: usize): bool {
   return false;
 }
 
-/**
- * Counts what the cache's span gained since it was last counted; the cache
- * keeps its span. The peak is noted only when the allocator itself counts
- * (`notePeak`), so looking at the statistics more often never changes it.
- */
-function countCache(k: usize, notePeak: bool): void {
+/** Counts what the cache's span gained since it was last counted; the cache keeps its span. */
+function countCache(k: usize): void {
   let s = load<u32>(k, C_SPAN);
   if (s == NONE) return;
   let count = countBits(allocBits(s), spanNelems(s));
@@ -123,7 +119,7 @@ function countCache(k: usize, notePeak: bool): void {
   objectsAllocated += gained;
   bytesAllocated += bytes;
   noteAllocated(bytes);
-  if (notePeak && heapAlloc > heapPeak) heapPeak = heapAlloc;
+  if (heapAlloc > heapPeak) heapPeak = heapAlloc;
 }
 
 /**
@@ -135,7 +131,7 @@ function countCache(k: usize, notePeak: bool): void {
 export function flushCache(c: u32, giveBack: bool): void {
   let k = cacheOf(c);
   let s = load<u32>(k, C_SPAN);
-  countCache(k, true);
+  countCache(k);
   if (giveBack && s != NONE) subHeapLive(<u64>(spanNelems(s) - spanAllocCount(s)) * spanElemSize(s));
   store<u64>(k, 0, C_CACHE);
   store<u32>(k, 0, C_NELEMS);
@@ -147,17 +143,30 @@ export function flushAllCaches(giveBack: bool): void {
   for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) flushCache(c, giveBack);
 }
 
+/** Objects and slot bytes the caches have handed out but not yet counted (set by measureCaches). */
+export let uncountedObjects: u64 = 0;
+export let uncountedBytes: u64 = 0;
+
 /**
- * Makes statistics exact without changing what the allocator does next:
- * looking at the heap must not change it (stats, verify and profiles call this).
+ * Measures what the caches hold uncounted, changing nothing: looking at the
+ * heap must not change it, not even when the allocator's counters catch up
+ * (a memory-limited goal reads them), so stats and profiles call this.
  */
-export function countAllCaches(): void {
-  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) countCache(cacheOf(c), false);
+export function measureCaches(): void {
+  uncountedObjects = 0;
+  uncountedBytes = 0;
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) {
+    let s = load<u32>(cacheOf(c), C_SPAN);
+    if (s == NONE) continue;
+    let gained = <u64>(countBits(allocBits(s), spanNelems(s)) - spanAllocCount(s));
+    uncountedObjects += gained;
+    uncountedBytes += gained * <u64>spanElemSize(s);
+  }
 }
 
-/** The heap's peak so far, exact at this moment. */
+/** The heap's peak so far, exact at this moment (after measureCaches). */
 export function peakNow(): u64 {
-  return max<u64>(heapPeak, heapAlloc);
+  return max<u64>(heapPeak, heapAlloc + uncountedBytes);
 }
 
 /** Makes span `s` the cache of class `c`. */

@@ -5,9 +5,12 @@
  * exit, whether commander finds it (unknown option, missing value) or we do
  * (unknown scenario, a parameter out of range, a size that is not a size).
  * Exit codes: 1 bad input or a failed scenario, 2 out of memory or another
- * engine refusal.
+ * engine refusal, 3 a run lost reachable objects or met a corrupt pointer
+ * (so CI can gate on it; `none` included: its runs did lose them). Report
+ * paths (--json FILE, --html, --trace) are checked before any work starts.
  */
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { BARRIERS, type Barrier } from "./engine.js";
 import type { Build } from "./node.js";
@@ -25,7 +28,8 @@ import { colorsFor, heapChart, Progress } from "./terminal.js";
 import { parseBarriers, parseGogc, parseGogcList, parseJobs, parseMemoryLimit, parseSeed, parseSize, type Gogc } from "./flags.js";
 
 interface CommonFlags {
-  json?: boolean;
+  /** true: JSON on stdout; a string: JSON into that file. */
+  json?: boolean | string;
   html?: string;
   trace?: string;
   maxHeap: number;
@@ -42,7 +46,7 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
 function addCommonOptions(cmd: Command, known: readonly Scenario[]): Command {
   cmd
     .argument("<scenario>", `a built-in scenario (${[...scenarios.keys()].join(", ")}) or a path to a scenario module`)
-    .option("--json", "print one JSON object instead of text")
+    .option("--json [file]", "print one JSON object instead of text (into FILE if given)")
     .option("--html <file>", "write a self-contained HTML report")
     .option("--trace <file>", "write a Chrome trace-event JSON file (chrome://tracing, ui.perfetto.dev)")
     .option("--max-heap <size>", "hard heap limit (objects + stacks); beyond it allocation is out of memory", parseSize, 1 << 30)
@@ -92,16 +96,57 @@ function jobFor(cmd: Command, name: string, flags: CommonFlags, known: readonly 
   };
 }
 
-/** Writes the --html and --trace files a command asked for. */
-function writeReports(flags: CommonFlags, results: readonly RunResult[]): void {
-  if (flags.html) {
-    writeFileSync(flags.html, renderHtml(results));
-    process.stderr.write(`wrote ${flags.html}\n`);
+/** The report files a command asked for, by flag. */
+function reportPaths(flags: CommonFlags): [flag: string, path: string][] {
+  const out: [string, string][] = [];
+  if (typeof flags.json === "string") out.push(["--json", flags.json]);
+  if (flags.html) out.push(["--html", flags.html]);
+  if (flags.trace) out.push(["--trace", flags.trace]);
+  return out;
+}
+
+/** Why `path` cannot be written, or null: checked before a run starts, so a long run never ends in a stack trace. */
+export function unwritable(path: string): string | null {
+  const file = resolve(path);
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) return `${path} is a directory`;
+    try { accessSync(file, constants.W_OK); } catch { return `${path} is not writable`; }
+    return null;
   }
-  if (flags.trace) {
-    writeFileSync(flags.trace, traceJson(results));
-    process.stderr.write(`wrote ${flags.trace}\n`);
+  const dir = dirname(file);
+  if (!existsSync(dir)) return `directory ${dirname(path)} does not exist`;
+  if (!statSync(dir).isDirectory()) return `${dirname(path)} is not a directory`;
+  try { accessSync(dir, constants.W_OK); } catch { return `directory ${dirname(path)} is not writable`; }
+  return null;
+}
+
+/** Refuses the command (exit 1) if a report path cannot be written. */
+function checkReportPaths(cmd: Command, flags: CommonFlags): void {
+  for (const [flag, path] of reportPaths(flags)) {
+    const why = unwritable(path);
+    if (why) cmd.error(`error: cannot write ${flag} ${path}: ${why}`, { exitCode: 1 });
   }
+}
+
+/** Writes the --json FILE, --html and --trace files a command asked for; a write that still fails is one error line. */
+function writeReports(cmd: Command, flags: CommonFlags, results: readonly RunResult[], json: () => string): void {
+  const render: Record<string, () => string> = { "--json": json, "--html": () => renderHtml(results), "--trace": () => traceJson(results) };
+  for (const [flag, path] of reportPaths(flags)) {
+    try {
+      writeFileSync(path, render[flag]());
+    } catch (err) {
+      cmd.error(`error: cannot write ${flag} ${path}: ${(err as Error).message}`, { exitCode: 1 });
+    }
+    process.stderr.write(`wrote ${path}\n`);
+  }
+}
+
+/** Objects a run lost (or corrupt pointers it met), as the one line `run` exits 3 with; null if none. */
+export function lossLine(r: RunResult): string | null {
+  const parts = [];
+  if (r.verify.lostObjects > 0) parts.push(`${r.verify.lostObjects.toLocaleString("en-US")} reachable object${r.verify.lostObjects === 1 ? "" : "s"} lost`);
+  if (r.verify.heapCorruptions > 0) parts.push(`${r.verify.heapCorruptions.toLocaleString("en-US")} pointer${r.verify.heapCorruptions === 1 ? "" : "s"} to no live object met while marking`);
+  return parts.length ? `${parts.join(" and ")} under ${r.config.barrier}` : null;
 }
 
 /** Exits with the outcome's error line (after its partial report, if any). */
@@ -130,12 +175,13 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     });
 
   const run = addCommonOptions(program.command("run").description("run a scenario and report its collections"), known)
-    .addOption(new Option("--barrier <name>", "collector strategy").choices([...BARRIERS]).default("stw"))
+    .addOption(new Option("--barrier <name>", "collector strategy (default hybrid: Go's collector, Go 1.8+)").choices([...BARRIERS]).default("hybrid"))
     .option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle", parseGogc, 100 as Gogc)
     .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr")
     .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr");
 
   run.action(async (name: string, flags: CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean }) => {
+    checkReportPaths(run, flags);
     const progress = new Progress(`${name} (${flags.barrier})`);
     const outcome = await runJob(jobFor(run, name, flags, known, flags.barrier, run.getOptionValueSource("gogc") === "default" ? undefined : flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
@@ -156,10 +202,13 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     if (result) {
       const c = colorsFor(process.stdout);
       const chart = heapChart(result);
-      process.stdout.write((flags.json ? jsonReport(result) : "\n" + textSummary(result, c) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "")) + "\n");
-      writeReports(flags, [result]);
+      if (flags.json === true) process.stdout.write(jsonReport(result) + "\n");
+      else process.stdout.write("\n" + textSummary(result, c) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
+      writeReports(run, flags, [result], () => jsonReport(result));
     }
     if (!outcome.ok) failWith(run, outcome);
+    const lost = lossLine(outcome.result);
+    if (lost) run.error(`error: ${lost}`, { exitCode: 3 });
   });
 
   const compare = addCommonOptions(program.command("compare").description("run the same seeded workload under each strategy (and GOGC), side by side, on worker threads"), known)
@@ -168,6 +217,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     .option("--jobs <n>", "worker threads (default: one per core)", parseJobs);
 
   compare.action(async (name: string, flags: CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number }) => {
+    checkReportPaths(compare, flags);
     // A GOGC matrix always sets GOGC; a single default value leaves it to the scenario.
     const gogcGiven = compare.getOptionValueSource("gogc") !== "default";
     const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined)));
@@ -177,10 +227,10 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     const failed = pool.outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) failWith(compare, failed);
     const results = pool.outcomes.map((o) => (o as Extract<JobOutcome, { ok: true }>).result);
-    if (flags.json) {
-      const byStrategy = (rs: RunResult[]) => Object.fromEntries(rs.map((r) => [r.config.barrier, r]));
-      const doc = flags.gogc.length === 1 ? byStrategy(results) : Object.fromEntries(flags.gogc.map((g) => [String(g), byStrategy(results.filter((r) => r.config.gogc === g))]));
-      process.stdout.write(jsonReport(doc) + "\n");
+    const byStrategy = (rs: RunResult[]) => Object.fromEntries(rs.map((r) => [r.config.barrier, r]));
+    const doc = () => jsonReport(flags.gogc.length === 1 ? byStrategy(results) : Object.fromEntries(flags.gogc.map((g) => [String(g), byStrategy(results.filter((r) => r.config.gogc === g))])));
+    if (flags.json === true) {
+      process.stdout.write(doc() + "\n");
     } else {
       const c = colorsFor(process.stdout);
       for (const line of results[0].output) process.stdout.write(line + "\n");
@@ -194,12 +244,17 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
           `CPU ${formatNs(pool.cpuNs)} in ${formatNs(pool.wallNs)} wall = ${cores.toFixed(2)} cores busy`) + "\n",
       );
     }
-    writeReports(flags, results);
+    writeReports(compare, flags, results, doc);
+    // none is compared to show what it loses; a safe strategy that loses objects is a bug: exit 3.
+    const unsafe = results.filter((r) => r.config.barrier !== "none").map(lossLine).filter((l) => l !== null);
+    if (unsafe.length) compare.error(`error: ${unsafe.join("; ")}`, { exitCode: 3 });
   });
   return program;
 }
 
-const BOOLEAN_FLAGS = new Set(["--json", "--verify", "--gctrace", "--gcpacertrace", "--help", "-h"]);
+const BOOLEAN_FLAGS = new Set(["--verify", "--gctrace", "--gcpacertrace", "--help", "-h"]);
+/** Flags whose value is optional: they take the next token only if it looks like their value. */
+const OPTIONAL_VALUE: Record<string, RegExp> = { "--json": /\.json$/i };
 
 /**
  * The scenario argument of `run`/`compare`: the first positional token after
@@ -213,6 +268,8 @@ export function scenarioArgument(argv: readonly string[]): string | undefined {
     const t = rest[i];
     if (t === "--") return rest[i + 1];
     if (t.startsWith("-")) {
+      const optional = OPTIONAL_VALUE[t];
+      if (optional) { if (optional.test(rest[i + 1] ?? "")) i++; continue; }
       if (!BOOLEAN_FLAGS.has(t) && !t.includes("=")) i++;
       continue;
     }

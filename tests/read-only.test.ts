@@ -91,7 +91,8 @@ function observe(e: Engine, looks: Looks | null, out: Observed): Engine {
 }
 
 /** Wall-clock fields and what is computed from them. */
-const WALL = /Ns$|^mmu$|^gcCpuFraction$|^allocBytesPerSec$|^wallNs$/;
+// (pauseBins / stackPauseBins are histograms of wall-time durations.)
+const WALL = /Ns$|^mmu$|^gcCpuFraction$|^allocBytesPerSec$|^wallNs$|^pauseBins$|^stackPauseBins$/;
 
 function withoutWallTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutWallTimes);

@@ -1,8 +1,8 @@
 // The GC cycle. Go's collector (golang/go mgc.go) runs four phases, and so
 // does this one:
 //
-//   1. sweep termination  STW   finish last cycle's sweep, flush allocation
-//                               caches, turn the barrier on; yuasa also scans
+//   1. sweep termination  STW   finish last cycle's sweep, turn the barrier
+//                               on, allocate black from now on; yuasa also scans
 //                               every stack and the pins here (its snapshot)
 //   2. mark               concurrent with the mutator (scheduler.ts): root
 //                               jobs (the globals and pins, then one stack at
@@ -22,8 +22,8 @@
 // the same counters and the same verdicts everywhere.
 //
 // What holds after each phase (asserted on the debug core where cheap):
-//   after sweep termination  no span is unswept; no allocation cache holds a
-//                            span; every live stack is grey (or, yuasa, black)
+//   after sweep termination  no span is unswept (cached spans are swept ones);
+//                            every live stack is grey (or, yuasa, black)
 //   during the mark          the barrier invariant of barrier.ts; new objects
 //                            are black; every cached span is swept
 //   after mark termination   no grey object, no unscanned root; the mark bits
@@ -130,8 +130,8 @@ export function gcStart(kind: i32): void {
   put(abi.C_TRIGGER_KIND, <f64>kind);
   put(abi.C_START_NS, t0);
   put(abi.C_TRIGGER, bytesOrNone(pacer.heapTrigger(concurrent)));
-  // Go's mcache.releaseAll: what the caches counted but did not use goes back.
-  flushAllCaches(true);
+  // The allocation caches keep their spans, as Go's mcaches do: every cached
+  // span is swept, and objects taken from it during the mark are born black.
   put(abi.C_SPANS_SWEPT_STW, <f64>finishSweep());
   if (!ASC_NO_ASSERT) assert(pacer.heapLive >= pacer.heapMarked || true);
   resetMarkCounters();

@@ -34,7 +34,7 @@ function expectCorrectRun(n: number, r: RunResult, e: Engine): void {
   // Deterministic work: every node the formula builds was allocated, no more.
   expect(r.heap.objectsAllocated).toBe(totalNodes(n));
   expect(r.heap.bytesAllocated).toBe(totalNodes(n) * slot);
-  expect(r.verify).toEqual({ lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: live, reachableBytes: live * slot });
+  expect(r.verify).toEqual({ heapCorruptions: 0, lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: live, reachableBytes: live * slot });
   // One pause per cycle when the whole cycle stops the world; sweep- and mark-termination pauses otherwise (DESIGN.md §8).
   expect(r.gc.pauses.count).toBe(r.gc.cycles * (e.options.barrier === "stw" ? 1 : 2));
   expect(r.gc.stwWork.maxWords).toBeLessThanOrEqual(r.gc.stwWork.totalWords);

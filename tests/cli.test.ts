@@ -70,11 +70,13 @@ describe("CLI good runs", () => {
     expect(r.stderr).toBe("");
     const j = JSON.parse(r.stdout);
     expect(j.scenario).toBe("binary-trees");
-    expect(j.config).toEqual({ params: { depth: 10, goroutines: 1, "stack-depth": 0 }, barrier: "stw", maxHeapBytes: 2 ** 30, gogc: 100, memoryLimitBytes: 0, verifyEachCycle: false, seed: 1, build: "release" });
+    // `run` defaults to hybrid, Go's collector.
+    expect(j.config).toEqual({ params: { depth: 10, goroutines: 1, "stack-depth": 0 }, barrier: "hybrid", maxHeapBytes: 2 ** 30, gogc: 100, memoryLimitBytes: 0, verifyEachCycle: false, seed: 1, build: "release" });
     expect(j.output).toEqual(binaryTreesLines(10));
     for (const k of ["count", "totalNs", "p50Ns", "p95Ns", "p99Ns", "maxNs"]) expect(typeof j.gc.pauses[k]).toBe("number");
     expect(j.gc.cycles).toBeGreaterThanOrEqual(1);
-    expect(j.gc.pauses.count).toBe(j.gc.cycles);
+    // hybrid: a sweep-termination and a mark-termination pause per cycle.
+    expect(j.gc.pauses.count).toBe(2 * j.gc.cycles);
     const p = j.gc.pauses;
     expect(p.p50Ns <= p.p99Ns && p.p99Ns <= p.maxNs && p.maxNs <= p.totalNs).toBe(true);
     const e = await engine({ maxHeap: 16 << 20 });
@@ -83,7 +85,7 @@ describe("CLI good runs", () => {
     expect(j.heap.liveObjects).toBe(nodes);
     expect(j.heap.peakBytes).toBeGreaterThanOrEqual(j.heap.liveBytes);
     expect(j.heap.objectsAllocated - j.heap.objectsFreed).toBe(nodes);
-    expect(j.verify).toEqual({ lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: nodes, reachableBytes: j.heap.liveBytes });
+    expect(j.verify).toEqual({ heapCorruptions: 0, lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: nodes, reachableBytes: j.heap.liveBytes });
     expect(Number.isInteger(j.wallNs) && j.wallNs > 0).toBe(true);
     expect(typeof j.gc.stwWork.totalWords).toBe("number");
   });
@@ -92,7 +94,7 @@ describe("CLI good runs", () => {
     const r = cli("run", "binary-trees", "--depth", "6", "--gogc", "off", "--max-heap", "64MiB", "--seed", "7", "--build", "debug", "--json");
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.config).toEqual({ params: { depth: 6, goroutines: 1, "stack-depth": 0 }, barrier: "stw", maxHeapBytes: 64 * 2 ** 20, gogc: "off", memoryLimitBytes: 0, verifyEachCycle: false, seed: 7, build: "debug" });
+    expect(j.config).toEqual({ params: { depth: 6, goroutines: 1, "stack-depth": 0 }, barrier: "hybrid", maxHeapBytes: 64 * 2 ** 20, gogc: "off", memoryLimitBytes: 0, verifyEachCycle: false, seed: 7, build: "debug" });
     expect(j.output).toEqual(binaryTreesLines(6));
     // GOGC=off: the only cycle is the run's final collection.
     expect(j.gc.cycles).toBe(1);
@@ -154,5 +156,68 @@ describe("CLI report files", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^error: .*--barrier.*banana.*stw/);
+  });
+});
+
+describe("CLI exit codes for lost objects", () => {
+  test("a run that loses objects (lru-cache under none) exits 3 with one line saying how many and under which strategy", () => {
+    const r = cli("run", "lru-cache", "--barrier", "none");
+    expect(r.status).toBe(3);
+    const lines = r.stderr.split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: [\d,]+ reachable objects? lost under none$/);
+    const lost = Number(lines[0].match(/^error: ([\d,]+)/)![1].replace(/,/g, ""));
+    expect(lost).toBeGreaterThan(0);
+    // The report is still printed, and agrees.
+    expect(r.stdout).toMatch(new RegExp(`verify\\s+${lost.toLocaleString("en-US")} lost objects`));
+  });
+
+  test("the same run under the default strategy (hybrid) loses nothing and exits 0", () => {
+    const r = cli("run", "lru-cache");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("hybrid barrier (Go 1.8+)");
+  });
+});
+
+describe("CLI report paths are checked before the run", () => {
+  test.each([
+    ["--html", "/nonexistent-dir/r.html", /directory \/nonexistent-dir does not exist/],
+    ["--trace", "/nonexistent-dir/t.json", /directory \/nonexistent-dir does not exist/],
+    ["--json", "/nonexistent-dir/r.json", /directory \/nonexistent-dir does not exist/],
+  ])("bad input: %s %s → exit 1, one error line, nothing run", (flag, path, why) => {
+    const r = cli("run", "binary-trees", "--depth", "4", flag, path);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(""); // not even the scenario's first line: the run never started
+    const lines = r.stderr.split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`error: cannot write ${flag} ${path}`);
+    expect(lines[0]).toMatch(why);
+  });
+
+  test("bad input: a report path that is a directory (--html DIR) → exit 1 naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tricolor-cli-"));
+    try {
+      const r = cli("run", "binary-trees", "--depth", "4", "--html", dir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim()).toBe(`error: cannot write --html ${dir}: ${dir} is a directory`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("--json FILE writes the JSON report there and prints the text report", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tricolor-cli-"));
+    try {
+      const file = join(dir, "run.json");
+      const r = cli("run", "binary-trees", "--depth", "4", "--json", file);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("── tricolor · binary-trees");
+      const j = JSON.parse(readFileSync(file, "utf8"));
+      expect(j.output).toEqual(binaryTreesLines(4));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

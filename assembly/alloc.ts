@@ -38,7 +38,7 @@ import { markNew } from "./mark";
 import { stackBytes } from "./roots";
 import { quarantineOn, releaseQuarantine } from "./quarantine";
 import { limiting } from "./limiter";
-import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META, TRIGGER_HEAP, TRIGGER_HEAP_FULL } from "../src/abi";
+import { NUM_CLASSES, HEADER_BYTES, SITE_SHIFT, HDR_SIZE, HDR_META, TRIGGER_HEAP, TRIGGER_HEAP_FULL } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline const C_BASE: usize = 0;

@@ -4,7 +4,7 @@
 // on a goroutine's stack the whole time, exactly as a host mutator must, so
 // a collection in the middle of a build is safe.
 
-import { HEADER_BYTES, OK } from "../src/abi";
+import { HEADER_BYTES, OK } from "../contract/abi";
 import { allocObject } from "./alloc";
 import { writePointer } from "./barrier";
 import { pushRaw, topAddress, dropValues } from "./roots";

@@ -54,7 +54,7 @@ import { phase, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state"
 import { concurrent, hasBarrier, snapshotStacks, rescanDirtyStacks, alwaysVerify } from "./strategy";
 import { beginMarkSchedule, resetAssistAccount } from "./scheduler";
 import { globalsCount, cycleBase } from "./layout";
-import * as abi from "../src/abi";
+import * as abi from "../contract/abi";
 
 export let cycles: u32 = 0;
 export let forcedCycles: u32 = 0;

@@ -43,7 +43,7 @@ import {
 } from "./roots";
 import { buildList, buildTree } from "./bulk";
 import { writePointer } from "./barrier";
-import * as abi from "../src/abi";
+import * as abi from "../contract/abi";
 
 let errCode: i32 = abi.OK;
 let errAddr: usize = 0;

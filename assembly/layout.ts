@@ -24,7 +24,7 @@
 // Side tables are indexed by page, never stored in objects, so an object's
 // colour costs no header bits and a sweep touches only bitmaps.
 
-import { NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS, CYCLE_SLOTS } from "../src/abi";
+import { NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS, CYCLE_SLOTS } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline export const PAGE_SHIFT: u32 = 13;

@@ -27,7 +27,7 @@
 
 import { queueBase, queueCap, NONE } from "./layout";
 import { spanOf, slotIndex, markBits, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext, isObjectStart } from "./spans";
-import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES } from "../src/abi";
+import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES } from "../contract/abi";
 
 let queueTop: u32 = 0;
 let overflowed: bool = false;

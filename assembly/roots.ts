@@ -45,7 +45,7 @@ import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_
 import { releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
 import { spanOrCollect } from "./alloc";
 import { shade } from "./mark";
-import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK } from "../src/abi";
+import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK } from "../contract/abi";
 import { phase, markCycle, barrierOn, PHASE_MARK } from "./state";
 import { rescanDirtyStacks, shadeStackMoves, shadeOld } from "./strategy";
 

@@ -32,7 +32,7 @@ import { slice, markTermination, markWorkDone, inGC, setInGC } from "./gc";
 import { assistCredit, setAssistCredit } from "./roots";
 import { limiting } from "./limiter";
 import * as pacer from "./pacer";
-import { EV_MARK_SLICE, EV_ASSIST } from "../src/abi";
+import { EV_MARK_SLICE, EV_ASSIST } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline const MAX_BANKED_QUANTA: f64 = 32;

@@ -32,7 +32,7 @@
 // Lookup mirrors Go's size_to_class8 / size_to_class128 tables, generated at
 // init from the size column so the two can never disagree.
 
-import { MAX_SMALL_OBJECT, NUM_CLASSES } from "../src/abi";
+import { MAX_SMALL_OBJECT, NUM_CLASSES } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline export const LARGE_CLASS: u32 = 0;

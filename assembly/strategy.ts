@@ -32,7 +32,7 @@
 // always verify     the independent verifier runs at every mark termination
 //                   and rescues what the strategy lost (`none` exists to show it).
 
-import { STRATEGY_STW, STRATEGY_DIJKSTRA, STRATEGY_YUASA, STRATEGY_HYBRID, STRATEGY_NONE } from "../src/abi";
+import { STRATEGY_STW, STRATEGY_DIJKSTRA, STRATEGY_YUASA, STRATEGY_HYBRID, STRATEGY_NONE } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline const T_CONCURRENT: u8 = 1;

@@ -31,7 +31,7 @@ import {
 } from "./spans";
 import { quarantineOn, quarantineSlots } from "./quarantine";
 import { noteCorruption } from "./mark";
-import { NUM_CLASSES } from "../src/abi";
+import { NUM_CLASSES } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline const SWEEP_MIN_HEAP_DISTANCE: u64 = 1 << 20; // Go's gcPaceSweeper margin

@@ -4,18 +4,20 @@
  * wasm from build/, the HTML report (it inlines Chart.js from disk), user
  * scenario files, worker threads — live behind "tricolor/node".
  */
-export { Engine, BARRIERS, MAX_HEAP_LIMIT } from "./engine.js";
-export type { Barrier, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine.js";
-export * from "./errors.js";
-export type { Scenario, ScenarioContext, ParamSpec, Params } from "./scenario.js";
-export { resolveParams, seededRandom } from "./scenario.js";
-export { runScenario, ScenarioError } from "./run.js";
-export type { RunResult, RunConfig, Timeline } from "./run.js";
-export { summarizePauses, summarizeWork, percentile, PauseStats, EXACT_PERCENTILES, HISTOGRAM_DIGITS } from "./metrics.js";
-export { Mmu, OnlineMmu, MMU_GRID, mmuWindows } from "./mmu.js";
-export { EventRecorder, PAUSE_CAP, STACK_PAUSE_CAP, SLICE_CAP, CYCLE_CAP } from "./records.js";
-export type { RecordMode, RecordsSummary } from "./records.js";
-export { GcTracer, type GcTracerOptions } from "./gctrace.js";
-export { textSummary, jsonReport, compareTable, verdicts } from "./report.js";
-export { traceJson, traceEvents } from "./trace.js";
+export { Engine, BARRIERS, MAX_HEAP_LIMIT } from "./engine/engine.js";
+export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";
+export type { Barrier, Gogc, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine/engine.js";
+export * from "./engine/errors.js";
+export type { Scenario, ScenarioContext, ParamSpec, Params } from "./scenario/scenario.js";
+export { resolveParams, seededRandom } from "./scenario/scenario.js";
+export { runScenario, ScenarioError } from "./run/run.js";
+export type { RunResult, RunConfig, Timeline } from "./run/run.js";
+export { summarizePauses, summarizeWork, percentile, PauseStats, EXACT_PERCENTILES, HISTOGRAM_DIGITS } from "./metrics/pauses.js";
+export { Mmu, OnlineMmu, MMU_GRID, mmuWindows } from "./metrics/mmu.js";
+export { EventRecorder, PAUSE_CAP, STACK_PAUSE_CAP, SLICE_CAP, CYCLE_CAP } from "./engine/records.js";
+export type { RecordMode, RecordsSummary } from "./engine/records.js";
+export { GcTracer, type GcTracerOptions } from "./report/gctrace.js";
+export { textSummary, jsonReport, formatBytes, formatNs } from "./report/text.js";
+export { compareTable, verdicts } from "./report/compare.js";
+export { traceJson, traceEvents } from "./report/trace.js";
 export { scenarios } from "./scenarios/index.js";

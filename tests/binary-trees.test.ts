@@ -5,11 +5,11 @@
  * formula's node counts, and the verifier is clean — on both builds.
  */
 import { describe, expect, test } from "vitest";
-import { loadEngine, type Build } from "../src/node.js";
-import type { Engine, EngineOptions } from "../src/engine.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine, type Build } from "../src/node/loader.js";
+import type { Engine, EngineOptions } from "../src/engine/engine.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { binaryTrees } from "../src/scenarios/binary-trees.js";
-import { ParamError } from "../src/scenario.js";
+import { ParamError } from "../src/scenario/scenario.js";
 import { plainBinaryTrees } from "../bench/binary-trees-plain.js";
 import { PUBLISHED_16, binaryTreesLines, maxDepth, nodes, totalNodes } from "./binary-trees-spec.js";
 

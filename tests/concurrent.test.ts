@@ -13,8 +13,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { loadEngine } from "../src/node.js";
-import type { Barrier } from "../src/engine.js";
+import { loadEngine } from "../src/node/loader.js";
+import type { Barrier } from "../src/engine/engine.js";
 import { Driver, GLOBALS, programOpsArb } from "./model.js";
 
 const PROGRAMS = 500;

@@ -19,8 +19,8 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CycleRecord } from "../src/engine.js";
-import { fmtNSAsMS, GcTracer, itoaDiv, pacerLines, printfloat } from "../src/gctrace.js";
+import type { CycleRecord } from "../src/engine/engine.js";
+import { fmtNSAsMS, GcTracer, itoaDiv, pacerLines, printfloat } from "../src/report/gctrace.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURES = join(ROOT, "tests/fixtures/go");

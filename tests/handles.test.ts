@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
-import { BadRequestError, InvalidHandleError, OutOfRangeError, TricolorError } from "../src/errors.js";
-import * as abi from "../src/abi.js";
+import type { Engine } from "../src/engine/engine.js";
+import { BadRequestError, InvalidHandleError, OutOfRangeError, TricolorError } from "../src/engine/errors.js";
+import * as abi from "../contract/abi.js";
 import { PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, hex, snapshot } from "./helpers.js";
 
 interface Fixture {

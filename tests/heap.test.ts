@@ -5,9 +5,9 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { BARRIERS, type Engine } from "../src/engine.js";
-import { InvalidHandleError, TricolorError } from "../src/errors.js";
-import * as abi from "../src/abi.js";
+import { BARRIERS, type Engine } from "../src/engine/engine.js";
+import { InvalidHandleError, TricolorError } from "../src/engine/errors.js";
+import * as abi from "../contract/abi.js";
 import { BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
 
 /** (pointers, scalarBytes) pairs biased towards class boundaries, with some large objects. */

@@ -4,9 +4,9 @@
  * checks, and typed-error capture.
  */
 import { expect } from "vitest";
-import { loadEngine, type Build } from "../src/node.js";
-import type { Engine, EngineOptions, HeapStats } from "../src/engine.js";
-import { hex } from "../src/errors.js";
+import { loadEngine, type Build } from "../src/node/loader.js";
+import type { Engine, EngineOptions, HeapStats } from "../src/engine/engine.js";
+import { hex } from "../src/engine/errors.js";
 
 export { hex };
 

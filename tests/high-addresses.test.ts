@@ -7,7 +7,7 @@
  * as a JS number would come back negative.
  */
 import { describe, expect, test } from "vitest";
-import { InvalidHandleError } from "../src/errors.js";
+import { InvalidHandleError } from "../src/engine/errors.js";
 import { BUILDS, engine, expectThrow, expectVerifyClean, hex } from "./helpers.js";
 
 const isAddress = (x: number) => Number.isInteger(x) && x >= 0 && x < 2 ** 32;

@@ -10,10 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import type { Barrier } from "../src/engine.js";
-import { binLabel, chartJsUmd, escapeHtml, jsonForScript, pauseHistogram, renderHtml, STRATEGY_COLORS } from "../src/html.js";
-import { loadEngine } from "../src/node.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import type { Barrier } from "../src/engine/engine.js";
+import { binLabel, chartJsUmd, escapeHtml, jsonForScript, pauseHistogram, renderHtml } from "../src/node/html.js";
+import { STRATEGIES } from "../src/engine/strategies.js";
+import { loadEngine } from "../src/node/loader.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
@@ -146,7 +147,7 @@ describe("html report", () => {
     const css = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? "";
     expect(css.length).toBeGreaterThan(100);
     expect(/@import|url\(|@font-face/i.test(css)).toBe(false);
-    const colors = compared.map((r) => STRATEGY_COLORS[r.config.barrier]);
+    const colors = compared.map((r) => STRATEGIES[r.config.barrier].colour);
     const o = await open(html, "html-report", colors);
     try {
       expectSelfContained(o, "html-report");
@@ -179,7 +180,7 @@ describe("html report", () => {
   });
 
   it("renders a single run", async () => {
-    const color = STRATEGY_COLORS.hybrid;
+    const color = STRATEGIES.hybrid.colour;
     const o = await open(renderHtml([single], { title: "hybrid alone" }), "html-report-single", [color]);
     try {
       expectSelfContained(o, "html-report-single");
@@ -195,7 +196,7 @@ describe("html report", () => {
     const evil = '</script><script>alert("pwned")</script><!-- <b>bold</b> &amp;';
     const run: RunResult = { ...single, scenario: `churn${evil}`, output: [...single.output, evil, "\u2028line separator\u2029"] };
     const html = renderHtml([run], { title: `title ${evil}` });
-    const o = await open(html, "html-report-escape", [STRATEGY_COLORS.hybrid]);
+    const o = await open(html, "html-report-escape", [STRATEGIES.hybrid.colour]);
     try {
       expectSelfContained(o, "html-report-escape");
       expect(await o.page.evaluate(() => document.querySelectorAll("script").length)).toBe(3);

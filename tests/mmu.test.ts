@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Mmu, MMU_GRID, mergeIntervals, mmuWindows, OnlineMmu, type Interval } from "../src/mmu.js";
-import { loadEngine } from "../src/node.js";
-import { runScenario } from "../src/run.js";
+import { Mmu, MMU_GRID, mergeIntervals, mmuWindows, OnlineMmu, type Interval } from "../src/metrics/mmu.js";
+import { loadEngine } from "../src/node/loader.js";
+import { runScenario } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
-import type { Engine } from "../src/engine.js";
+import type { Engine } from "../src/engine/engine.js";
 
 const MS = 1e6;
 

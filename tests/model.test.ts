@@ -10,8 +10,8 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Driver, SITES, GLOBALS, type ObjSpec, type Op } from "./model.js";
 import { engine } from "./helpers.js";
-import type { Build } from "../src/node.js";
-import { BARRIERS, type EngineOptions } from "../src/engine.js";
+import type { Build } from "../src/node/loader.js";
+import { BARRIERS, type EngineOptions } from "../src/engine/engine.js";
 
 // ── Arbitraries ──────────────────────────────────────────────────────────
 

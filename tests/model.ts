@@ -36,9 +36,9 @@
  */
 import { expect } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
-import { InvalidHandleError } from "../src/errors.js";
-import * as abi from "../src/abi.js";
+import type { Engine } from "../src/engine/engine.js";
+import { InvalidHandleError } from "../src/engine/errors.js";
+import * as abi from "../contract/abi.js";
 import { expectedSlotBytes, sum } from "./helpers.js";
 
 export interface ObjSpec {

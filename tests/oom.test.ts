@@ -6,9 +6,9 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
-import { BadRequestError, OutOfMemoryError } from "../src/errors.js";
-import * as abi from "../src/abi.js";
+import type { Engine } from "../src/engine/engine.js";
+import { BadRequestError, OutOfMemoryError } from "../src/engine/errors.js";
+import * as abi from "../contract/abi.js";
 import { PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, expectedSlotBytes, objectBytes, snapshot } from "./helpers.js";
 
 const MiB = 1 << 20;

@@ -19,9 +19,9 @@
  * Counters only: no wall time is asserted.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import type { CycleRecord, Engine, EngineOptions } from "../src/engine.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import type { CycleRecord, Engine, EngineOptions } from "../src/engine/engine.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 import { scenarios } from "../src/scenarios/index.js";
 

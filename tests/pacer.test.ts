@@ -4,9 +4,9 @@
  * number of cycles. Counters only; no wall time is asserted.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import type { Barrier, EngineOptions } from "../src/engine.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import type { Barrier, EngineOptions } from "../src/engine/engine.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 
 const LIVE = 150_000; // ≈ 5.5 MiB live: above the 4 MiB heap minimum at GOGC=100

@@ -10,7 +10,7 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
+import type { Engine } from "../src/engine/engine.js";
 import { PAGE, engine, expectVerifyClean } from "./helpers.js";
 
 const GLOBALS = 4096;

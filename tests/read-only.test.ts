@@ -23,9 +23,9 @@
  * the queries that name no goroutine it passes for every strategy.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import { BARRIERS, type Engine, type EngineOptions } from "../src/engine.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import { BARRIERS, type Engine, type EngineOptions } from "../src/engine/engine.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 
 const PARAMS = { live: 1000, goroutines: 3, "stack-depth": 2, steps: 30_000 };

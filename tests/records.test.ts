@@ -5,14 +5,14 @@
  * grows with it. Counted, never timed: no wall time or RSS is asserted.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
-import type { Engine } from "../src/engine.js";
-import { EXACT_PERCENTILES, PauseStats, percentile, summarizePauses, summarizeWork } from "../src/metrics.js";
-import { CYCLE_CAP, EventRecorder, LongestKept, PAUSE_CAP, SLICE_CAP, SliceSample, STACK_PAUSE_CAP, type RecordMode } from "../src/records.js";
-import { seededRandom } from "../src/scenario.js";
-import type { Pause } from "../src/engine.js";
+import type { Engine } from "../src/engine/engine.js";
+import { EXACT_PERCENTILES, PauseStats, percentile, summarizePauses, summarizeWork } from "../src/metrics/pauses.js";
+import { CYCLE_CAP, EventRecorder, LongestKept, PAUSE_CAP, SLICE_CAP, SliceSample, STACK_PAUSE_CAP, type RecordMode } from "../src/engine/records.js";
+import { seededRandom } from "../src/scenario/scenario.js";
+import type { Pause } from "../src/engine/engine.js";
 
 const pause = (startNs: number, ns: number, words = 0): Pause => ({ kind: "mark-termination", cycle: 1, startNs, endNs: startNs + ns, words, stacks: 0, objects: 0 });
 

@@ -9,7 +9,7 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import type { Engine } from "../src/engine.js";
+import type { Engine } from "../src/engine/engine.js";
 import { engine, expectVerifyClean, sum } from "./helpers.js";
 
 const INITIAL_WORDS = 2048;

@@ -6,9 +6,9 @@
  * pauses with nothing at all.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import type { Barrier, Engine } from "../src/engine.js";
-import { runScenario } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import type { Barrier, Engine } from "../src/engine/engine.js";
+import { runScenario } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 
 const GLOBALS = 16;

@@ -7,10 +7,10 @@
  * survivors after forced collections.
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import { runScenario, type RunResult } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import { runScenario, type RunResult } from "../src/run/run.js";
 import { scenarios } from "../src/scenarios/index.js";
-import type { EngineOptions, Engine } from "../src/engine.js";
+import type { EngineOptions, Engine } from "../src/engine/engine.js";
 
 interface Run extends RunResult {
   engine: Engine;

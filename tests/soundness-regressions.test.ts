@@ -28,8 +28,8 @@
  * tests caught which revert).
  */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import type { Barrier, Engine, EngineOptions } from "../src/engine.js";
+import { loadEngine } from "../src/node/loader.js";
+import type { Barrier, Engine, EngineOptions } from "../src/engine/engine.js";
 
 const SAFE = ["stw", "dijkstra", "yuasa", "hybrid"] as const;
 const TAG = 0x5eed_0001;

@@ -30,8 +30,8 @@
  */
 import { expect } from "vitest";
 import fc from "fast-check";
-import { loadEngine, type Build } from "../src/node.js";
-import type { Barrier } from "../src/engine.js";
+import { loadEngine, type Build } from "../src/node/loader.js";
+import type { Barrier } from "../src/engine/engine.js";
 import { Driver, GLOBALS, programOpsArb, type Op } from "./model.js";
 
 // ── Seeds and replay ──────────────────────────────────────────────────────

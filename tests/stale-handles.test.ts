@@ -16,9 +16,9 @@
  * out, or an allocation would otherwise run out of memory.
  */
 import { describe, expect, it } from "vitest";
-import * as abi from "../src/abi.js";
-import { BARRIERS } from "../src/engine.js";
-import { InvalidHandleError } from "../src/errors.js";
+import * as abi from "../contract/abi.js";
+import { BARRIERS } from "../src/engine/engine.js";
+import { InvalidHandleError } from "../src/engine/errors.js";
 import { engine, expectThrow, expectUnchanged, snapshot } from "./helpers.js";
 
 const ALLOCATIONS = 200_000;

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { colorsFor } from "../src/terminal.js";
+import { colorsFor } from "../src/cli/terminal.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const fakeStream = (isTTY: boolean) => ({ isTTY }) as unknown as NodeJS.WriteStream;

@@ -1,9 +1,9 @@
 /** The Chrome trace export: valid trace-event JSON whose STW events add up to the run's STW time (every event recorded, as --trace asks). */
 import { describe, expect, it } from "vitest";
-import { loadEngine } from "../src/node.js";
-import { runScenario } from "../src/run.js";
+import { loadEngine } from "../src/node/loader.js";
+import { runScenario } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
-import { traceJson, type TraceEvent as Ev } from "../src/trace.js";
+import { traceJson, type TraceEvent as Ev } from "../src/report/trace.js";
 
 describe("--trace", () => {
   it("one complete event per STW pause, durations summing to the run's STW total, under each strategy", async () => {

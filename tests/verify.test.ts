@@ -5,8 +5,8 @@
  * store would), and the verifier must count and sample exactly that damage.
  */
 import { describe, expect, test } from "vitest";
-import type { Engine } from "../src/engine.js";
-import * as abi from "../src/abi.js";
+import type { Engine } from "../src/engine/engine.js";
+import * as abi from "../contract/abi.js";
 import { engine, expectVerifyClean } from "./helpers.js";
 
 /** Stores a raw word at byte address `a`, with no check and no barrier. */

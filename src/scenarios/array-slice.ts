@@ -30,7 +30,7 @@
  * nextbuf is next's buf; after the list is dropped, the live objects are
  * exactly the table and the arrays it holds, each still reading 42.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const HEAD = 0; // global: var head *X
 const TABLE = 1; // global: the slice table of part 2

@@ -16,8 +16,8 @@
  * point at the long-lived tree (so every stack scan has real work). The
  * output is the same whatever the knobs.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
-import type { Engine } from "../engine.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
+import type { Engine } from "../engine/engine.js";
 import { bottomUpTree, countNodes } from "./trees.js";
 
 const MIN_DEPTH = 4;

@@ -16,7 +16,7 @@
  * Evicted items have their fields cleared, so garbage does not chain and the
  * live set stays near `live` plus what fields and stacks still reach.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const CHUNK = 1024;
 const SLOTS = 4;

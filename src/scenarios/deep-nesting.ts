@@ -24,8 +24,8 @@
  * parts, the chain has exactly `depth` levels, and the live objects are
  * exactly part 1's two plus the chain's depth + 1.
  */
-import type { Engine } from "../engine.js";
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Engine } from "../engine/engine.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const T_SLOTS = 1024; // [2]^10 pointers
 const INT_BYTES = 8;

@@ -23,7 +23,7 @@
  * objects, newest first, and the live objects are exactly those plus the
  * list header — nothing that stayed local survives its frame.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const SINK = 0;
 

@@ -22,9 +22,9 @@
  * children into a new node with allocPush). The output is the original's,
  * less its timings, so the lines are the same on every run.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
-import type { Engine, EngineOptions } from "../engine.js";
-import type { Params } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
+import type { Engine, EngineOptions } from "../engine/engine.js";
+import type { Params } from "../scenario/scenario.js";
 import { bottomUpTree, countNodes } from "./trees.js";
 
 /** The Node's int fields i and j. */

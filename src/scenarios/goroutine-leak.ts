@@ -33,7 +33,7 @@
  * bytes stay flat. The engine allows 65 535 goroutines at most: a leak that
  * large fails with too-many-goroutines, as a real leak ends in OOM.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const SLOTS = 4;
 const CH_BUF = 0; // channel: [buffered value, waiting sender's value]

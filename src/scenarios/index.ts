@@ -1,5 +1,5 @@
 /** The built-in scenarios, by name. */
-import type { Scenario } from "../scenario.js";
+import type { Scenario } from "../scenario/scenario.js";
 import { binaryTrees } from "./binary-trees.js";
 import { churn } from "./churn.js";
 import { gcbench } from "./gcbench.js";

@@ -19,8 +19,8 @@
  * per cycle from the engine's cycle records — and after the run every one
  * of the `entries` ids is still in the map with its value.
  */
-import type { Engine, EngineOptions } from "../engine.js";
-import type { Params, Scenario, ScenarioContext } from "../scenario.js";
+import type { Engine, EngineOptions } from "../engine/engine.js";
+import type { Params, Scenario, ScenarioContext } from "../scenario/scenario.js";
 import { kib } from "./lru-cache.js";
 
 const CACHE = 0;

@@ -24,8 +24,8 @@
  * must survive an allocation is on the worker goroutine's stack or in the
  * cache itself.
  */
-import type { Engine } from "../engine.js";
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Engine } from "../engine/engine.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const CACHE = 0; // global slot of the cache object
 const C_BUCKETS = 0;

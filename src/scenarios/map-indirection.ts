@@ -27,8 +27,8 @@
  * Invariants, checked after a forced collection: the map holds `entries`
  * entries, every key i is found with a[0] == i, and its value is a zero T.
  */
-import type { Engine, EngineOptions } from "../engine.js";
-import type { Params, Scenario, ScenarioContext } from "../scenario.js";
+import type { Engine, EngineOptions } from "../engine/engine.js";
+import type { Params, Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const MAP = 0;
 const SLOTS = 8; // bucketCnt

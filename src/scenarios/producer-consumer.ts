@@ -21,7 +21,7 @@
  * produced — `items` in all — has been consumed exactly once and the queue
  * is empty.
  */
-import type { Scenario, ScenarioContext } from "../scenario.js";
+import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const QUEUE = 0;
 const ITEM_SCALAR = 8;

@@ -25,9 +25,9 @@
  * the live objects are exactly the table, the headers, one array per slice
  * and the elements.
  */
-import { HEADER_BYTES, MAX_POINTER_SLOTS, MAX_SMALL_OBJECT } from "../abi.js";
-import type { Engine, EngineOptions } from "../engine.js";
-import type { Params, Scenario, ScenarioContext } from "../scenario.js";
+import { HEADER_BYTES, MAX_POINTER_SLOTS, MAX_SMALL_OBJECT } from "../../contract/abi.js";
+import type { Engine, EngineOptions } from "../engine/engine.js";
+import type { Params, Scenario, ScenarioContext } from "../scenario/scenario.js";
 
 const TABLE = 0;
 const ELEM_BYTES = 16;

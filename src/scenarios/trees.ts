@@ -4,7 +4,7 @@
  * bytes. Building runs on a goroutine's operand stack, so nothing is ever
  * unrooted; counting walks the heap view iteratively, with no allocation.
  */
-import type { Engine } from "../engine.js";
+import type { Engine } from "../engine/engine.js";
 
 /** Builds a complete tree of `depth` bottom-up and leaves its root on top of g's stack. */
 export function bottomUpTree(e: Engine, g: number, depth: number, site: number, scalarBytes = 0): void {

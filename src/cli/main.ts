@@ -12,18 +12,19 @@
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { BARRIERS, type Barrier } from "./engine.js";
-import type { Build } from "./node.js";
-import { scenarios } from "./scenarios/index.js";
-import type { Scenario } from "./scenario.js";
-import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
-import { runJob, type Job, type JobOutcome } from "./job.js";
-import { runPool } from "./pool.js";
-import type { RunResult } from "./run.js";
-import { compareTable, formatNs, jsonReport, textSummary, verdicts } from "./report.js";
-import { GcTracer } from "./gctrace.js";
-import { traceJson } from "./trace.js";
-import { renderHtml } from "./html.js";
+import { BARRIERS, STRATEGIES, type Barrier } from "../engine/strategies.js";
+import type { Build } from "../node/index.js";
+import { scenarios } from "../scenarios/index.js";
+import type { Scenario } from "../scenario/scenario.js";
+import { isScenarioPath, loadScenarioFile } from "../node/load-scenario.js";
+import { runJob, type Job, type JobOutcome } from "../node/job.js";
+import { runPool } from "../node/pool.js";
+import type { RunResult } from "../run/run.js";
+import { formatNs, jsonReport, textSummary } from "../report/text.js";
+import { compareTable, verdicts } from "../report/compare.js";
+import { GcTracer } from "../report/gctrace.js";
+import { traceJson } from "../report/trace.js";
+import { renderHtml } from "../node/html.js";
 import { colorsFor, heapChart, Progress } from "./terminal.js";
 import { parseBarriers, parseGogc, parseGogcList, parseJobs, parseMemoryLimit, parseSeed, parseSize, type Gogc } from "./flags.js";
 
@@ -149,6 +150,11 @@ export function lossLine(r: RunResult): string | null {
   return parts.length ? `${parts.join(" and ")} under ${r.config.barrier}` : null;
 }
 
+/** One line per strategy for --help, from the one description each has (src/engine/strategies.ts). */
+function strategyHelp(): string {
+  return BARRIERS.map((b) => `${b} = ${STRATEGIES[b].description}`).join("; ");
+}
+
 /** Exits with the outcome's error line (after its partial report, if any). */
 function failWith(cmd: Command, outcome: Extract<JobOutcome, { ok: false }>): never {
   cmd.error(`error: ${outcome.message}`, { exitCode: outcome.kind === "engine" ? 2 : 1 });
@@ -175,7 +181,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
     });
 
   const run = addCommonOptions(program.command("run").description("run a scenario and report its collections"), known)
-    .addOption(new Option("--barrier <name>", "collector strategy (default hybrid: Go's collector, Go 1.8+)").choices([...BARRIERS]).default("hybrid"))
+    .addOption(new Option("--barrier <name>", `collector strategy (default hybrid, Go's collector): ${strategyHelp()}`).choices([...BARRIERS]).default("hybrid"))
     .option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle", parseGogc, 100 as Gogc)
     .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr")
     .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr");
@@ -212,7 +218,7 @@ export function buildProgram(extra: readonly Scenario[] = []): Command {
   });
 
   const compare = addCommonOptions(program.command("compare").description("run the same seeded workload under each strategy (and GOGC), side by side, on worker threads"), known)
-    .option("--barriers <list>", "strategies to compare", parseBarriers, [...BARRIERS] as Barrier[])
+    .option("--barriers <list>", `strategies to compare, comma-separated (default all): ${strategyHelp()}`, parseBarriers, [...BARRIERS] as Barrier[])
     .option("--gogc <list>", "GOGC values: one, or several for a strategy × GOGC matrix (e.g. 50,100,200)", parseGogcList, [100] as Gogc[])
     .option("--jobs <n>", "worker threads (default: one per core)", parseJobs);
 

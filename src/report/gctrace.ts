@@ -60,7 +60,7 @@
  *   - Durations arrive as float nanoseconds; they are truncated to whole
  *     nanoseconds, and a negative one (which Go would wrap) prints as 0.
  */
-import type { Barrier, CycleRecord } from "./engine.js";
+import type { Barrier, CycleRecord } from "../engine/engine.js";
 
 /** ^uint64(0)>>20: the MB goal Go prints when there is no goal. */
 export const NO_GOAL_MB = "17592186044415";

@@ -26,7 +26,12 @@
  */
 // The JS histogram classes only: the package's root entry also loads its WebAssembly build and codecs.
 import { constructorFromBucketSize } from "hdr-histogram-js/dist/JsHistogramFactory.js";
-import type { Pause } from "./engine.js";
+/** What a pause is to these statistics: an interval of host time and its deterministic work. */
+export interface Pause {
+  startNs: number;
+  endNs: number;
+  words: number;
+}
 
 export interface PauseSummary {
   count: number;

@@ -7,7 +7,7 @@
  * a JS variable holding a handle across an allocation is a dangling pointer
  * waiting to happen, exactly as in a real collector.
  */
-import type { Engine, EngineOptions } from "./engine.js";
+import type { Engine, EngineOptions } from "../engine/engine.js";
 
 export interface ParamSpec {
   name: string;

@@ -24,10 +24,10 @@
  * Either way the lists are in time order.
  */
 import type { CycleRecord, MarkSlice, Pause, PauseKind, SliceKind } from "./engine.js";
-import { E_BAD_ARGUMENT } from "./abi.js";
+import { E_BAD_ARGUMENT } from "../../contract/abi.js";
 import { TricolorError } from "./errors.js";
-import { PauseStats } from "./metrics.js";
-import { Mmu, OnlineMmu, type Interval, type MmuPoint } from "./mmu.js";
+import { PauseStats } from "../metrics/pauses.js";
+import { Mmu, OnlineMmu, type Interval, type MmuPoint } from "../metrics/mmu.js";
 
 /** Keep every event ("all", for --trace), or bounded lists ("bounded", the default). */
 export type RecordMode = "all" | "bounded";

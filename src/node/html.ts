@@ -20,35 +20,25 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { CycleRecord, Pause } from "./engine.js";
-import { GcTracer } from "./gctrace.js";
-import { bin125, LOG_BINS, series125 } from "./metrics.js";
-import { MMU_GRID } from "./mmu.js";
-import { formatBytes, formatNs, textSummary } from "./report.js";
-import type { RunResult } from "./run.js";
+import type { CycleRecord, Pause } from "../engine/engine.js";
+import { GcTracer } from "../report/gctrace.js";
+import { STRATEGIES, type Barrier } from "../engine/strategies.js";
+import { bin125, LOG_BINS, series125 } from "../metrics/pauses.js";
+import { MMU_GRID } from "../metrics/mmu.js";
+import { formatBytes, formatNs, textSummary } from "../report/text.js";
+import type { RunResult } from "../run/run.js";
 
 export interface HtmlOptions {
   /** The page title; default "tricolor · <scenario> · <strategies>". */
   title?: string;
 }
 
-/** A fixed color per strategy, so a strategy looks the same in every report. */
-export const STRATEGY_COLORS: Readonly<Record<string, string>> = {
-  stw: "#1f77b4",
-  dijkstra: "#e67e00",
-  yuasa: "#2a9d3a",
-  hybrid: "#8e44ad",
-  none: "#d62728",
-};
 const FALLBACK_COLORS = ["#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
 
-const STRATEGY_DESCRIPTION: Record<string, string> = {
-  stw: "stop-the-world mark and sweep",
-  dijkstra: "concurrent mark · Dijkstra insertion barrier",
-  yuasa: "concurrent mark · Yuasa deletion barrier",
-  hybrid: "concurrent mark · hybrid barrier (Go 1.8+)",
-  none: "concurrent mark · NO barrier (unsafe)",
-};
+/** A strategy's colour, the same in every report (src/engine/strategies.ts). */
+const colourOf = (barrier: string): string | undefined => STRATEGIES[barrier as Barrier]?.colour;
+/** A strategy's description, or "?" for a name the engine does not know. */
+const describe = (barrier: string): string => STRATEGIES[barrier as Barrier]?.description ?? "?";
 
 const MiB = 1 << 20;
 /** Goals at or above this are "no goal" (GOGC=off without a memory limit). */
@@ -204,7 +194,7 @@ function runColors(runs: readonly RunResult[]): string[] {
   const used = new Set<string>();
   let next = 0;
   return runs.map((r) => {
-    let c = STRATEGY_COLORS[r.config.barrier];
+    let c = colourOf(r.config.barrier);
     if (c === undefined || used.has(c)) c = FALLBACK_COLORS[next++ % FALLBACK_COLORS.length];
     used.add(c);
     return c;
@@ -279,7 +269,7 @@ function clientRun(r: RunResult, label: string, color: string): ClientRun {
     if (p.goroutine !== undefined) pt.g = p.goroutine;
     return pt;
   };
-  const desc = STRATEGY_DESCRIPTION[r.config.barrier];
+  const desc = describe(r.config.barrier);
   return {
     label,
     title: desc ? `${label} — ${desc}` : label,
@@ -402,7 +392,7 @@ function figuresTable(runs: readonly RunResult[], labels: string[], colors: stri
       pct(r.gcCpuFraction),
       formatNs(r.wallNs),
     ];
-    const desc = STRATEGY_DESCRIPTION[r.config.barrier] ?? "";
+    const desc = describe(r.config.barrier);
     return `<tr><th class="run" title="${escapeHtml(desc)}"><span class="swatch" style="background:${colors[i]}"></span>${escapeHtml(labels[i])}</th>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
   });
   return `<table class="figures"><thead>${head}</thead><tbody>${rows.join("\n")}</tbody></table>`;
@@ -471,7 +461,7 @@ function runSections(runs: readonly RunResult[], labels: string[], colors: strin
       const gctrace = r.cycles.map((c) => tracer.line(c));
       const cfg = [
         `scenario      ${r.scenario}`,
-        `strategy      ${r.config.barrier} (${STRATEGY_DESCRIPTION[r.config.barrier] ?? "?"})`,
+        `strategy      ${r.config.barrier} (${describe(r.config.barrier)})`,
         `GOGC          ${gogcText(r)}`,
         `params        ${paramString(r) || "(defaults)"}`,
         `max heap      ${formatBytes(r.config.maxHeapBytes)}`,

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { scenarioShapeError, type Scenario } from "./scenario.js";
+import { scenarioShapeError, type Scenario } from "../scenario/scenario.js";
 
 /** True if `arg` names a scenario file rather than a built-in scenario. */
 export function isScenarioPath(arg: string): boolean {

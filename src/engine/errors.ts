@@ -3,7 +3,7 @@
  * code from src/abi.ts and the values that explain it, and its message names
  * the offending address, index or goroutine so a user can act on it.
  */
-import * as abi from "./abi.js";
+import * as abi from "../../contract/abi.js";
 
 /** What the heap holds, per size class and per allocation site. */
 export interface HeapComposition {

@@ -13,7 +13,7 @@
  * `tricolor --trace` records every event. A run recorded with bounded lists
  * (src/records.ts) still exports, with a process label saying what it kept.
  */
-import type { RunResult } from "./run.js";
+import type { RunResult } from "../run/run.js";
 
 export interface TraceEvent {
   name: string;

@@ -1,6 +1,8 @@
 /** Parsers for CLI flag values: each throws commander's InvalidArgumentError with what was expected. */
 import { InvalidArgumentError } from "commander";
-import { BARRIERS, MAX_HEAP_LIMIT, type Barrier } from "./engine.js";
+import { BARRIERS, MAX_HEAP_LIMIT, type Barrier, type Gogc } from "../engine/engine.js";
+
+export type { Gogc };
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 2 ** 10, kb: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
 
@@ -24,7 +26,6 @@ export function parseSeed(text: string): number {
   return n;
 }
 
-export type Gogc = number | "off";
 
 export function parseGogc(text: string): Gogc {
   if (text.trim().toLowerCase() === "off") return "off";

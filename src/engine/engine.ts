@@ -14,13 +14,17 @@
  * array view with no call at all: pointer reads need no barrier.
  */
 import { instantiate } from "@assemblyscript/loader";
-import * as abi from "./abi.js";
+import * as abi from "../../contract/abi.js";
+import type { Core } from "./core.js";
+import { BARRIERS, type Barrier } from "./strategies.js";
+
+export { BARRIERS, type Barrier };
 import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from "./errors.js";
 import { EventRecorder, type RecordMode } from "./records.js";
 
-/** The five write-barrier strategies (DESIGN.md §5). */
-export const BARRIERS = ["stw", "dijkstra", "yuasa", "hybrid", "none"] as const;
-export type Barrier = (typeof BARRIERS)[number];
+
+/** GOGC: a percentage, or "off" (Go's GOGC=off). */
+export type Gogc = number | "off";
 
 /** How an engine is configured. Sizes in bytes. */
 export interface EngineOptions {
@@ -35,7 +39,7 @@ export interface EngineOptions {
   /** Hard limit on the arena (objects + stacks); allocation beyond it is out of memory. Default 1 GiB. */
   maxHeap?: number;
   /** GOGC: heap growth percentage that triggers a cycle; "off" disables. Default 100. */
-  gogc?: number | "off";
+  gogc?: Gogc;
   /** Number of global root slots. Default 1024. */
   globals?: number;
   /** Maximum live goroutines. Default 65536. */
@@ -224,62 +228,6 @@ export interface ObjectHeader {
   site: number;
 }
 
-/** The raw exports of the core (assembly/index.ts). */
-interface Core {
-  memory: WebAssembly.Memory;
-  init(pages: number, globals: number, goroutines: number, queue: number): number;
-  setGogc(v: number): void;
-  setVerifyEachCycle(on: number): void;
-  setQuarantine(on: number): void;
-  alloc(site: number, nptr: number, scalar: number): number;
-  allocWith(site: number, nptr: number, scalar: number, f0: number, f1: number): number;
-  allocPush(g: number, site: number, nptr: number, scalar: number, npop: number): number;
-  allocList(g: number, site: number, n: number): number;
-  allocTree(g: number, site: number, depth: number): number;
-  setBarrier(s: number): number;
-  setMemoryLimitBytes(bytes: number): void;
-  setBackgroundPercent(p: number): number;
-  setMarkQuantum(words: number): number;
-  yieldAt(g: number, units: number): number;
-  startCycle(): void;
-  marking(): number;
-  cycleAddress(): number;
-  spawn(): number;
-  exit(g: number): number;
-  pushFrame(g: number, slots: number): number;
-  popFrame(g: number): number;
-  push(g: number, p: number): number;
-  pop(g: number): number;
-  drop(g: number, n: number): number;
-  peek(g: number, k: number): number;
-  setLocal(g: number, i: number, p: number): number;
-  getLocal(g: number, i: number): number;
-  frameSlots(g: number): number;
-  frames(g: number): number;
-  stackWords(g: number): number;
-  setGlobal(i: number, p: number): number;
-  getGlobal(i: number): number;
-  writeField(obj: number, i: number, p: number): number;
-  readField(obj: number, i: number): number;
-  scalarAddress(obj: number, off: number, len: number): number;
-  checkHandle(p: number): number;
-  collect(): void;
-  sweepAll(): void;
-  verify(mode: number): number;
-  snapshotStats(): void;
-  heapProfile(): void;
-  statsAddress(): number;
-  verifyAddress(): number;
-  profileAddress(): number;
-  heapBase(): number;
-  heapEnd(): number;
-  slotBytes(p: number): number;
-  sizeClassOf(bytes: number): number;
-  classBytes(c: number): number;
-  lastErrorCode(): number;
-  lastErrorAddr(): number;
-  lastErrorArg(): number;
-}
 
 const DEFAULTS = {
   barrier: "stw" as Barrier,

@@ -1,9 +1,9 @@
 /**
- * Node-only entry: loads the compiled core from build/ next to this package.
- * Everything else in src/ is browser-safe; only this file touches node:fs.
+ * Loads the compiled core (build/*.wasm next to this package) in Node. The
+ * browser loads the same bytes with Engine.fromUrl.
  */
 import { readFile } from "node:fs/promises";
-import { Engine, type EngineOptions } from "./engine.js";
+import { Engine, type EngineOptions } from "../engine/engine.js";
 
 export type Build = "debug" | "release";
 
@@ -13,8 +13,8 @@ const cache = new Map<Build, Promise<WebAssembly.Module>>();
 export function coreModule(build: Build): Promise<WebAssembly.Module> {
   let m = cache.get(build);
   if (!m) {
-    // This file runs as src/node.ts (tests) or dist/src/node.js (CLI): build/ is at the package root.
-    const root = import.meta.url.includes("/dist/src/") ? "../../" : "../";
+    // This file runs as src/node/loader.ts (tests) or dist/src/node/loader.js (CLI): build/ is at the package root.
+    const root = import.meta.url.includes("/dist/src/") ? "../../../" : "../../";
     const url = new URL(`${root}build/${build}.wasm`, import.meta.url);
     m = readFile(url).then((bytes) => WebAssembly.compile(bytes));
     cache.set(build, m);
@@ -28,5 +28,3 @@ export async function loadEngine(options: EngineOptions & { build?: Build } = {}
   return Engine.create(await coreModule(build), rest);
 }
 
-export { renderHtml } from "./html.js";
-export { loadScenarioFile } from "./load-scenario.js";

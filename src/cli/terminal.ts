@@ -6,7 +6,7 @@
 import pc from "picocolors";
 import cliProgress from "cli-progress";
 import asciichart from "asciichart";
-import type { RunResult } from "./run.js";
+import type { RunResult } from "../run/run.js";
 
 /** Colours for a stream: on only if it is a terminal and NO_COLOR is unset (https://no-color.org). */
 export function colorsFor(stream: NodeJS.WriteStream): ReturnType<typeof pc.createColors> {

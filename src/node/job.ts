@@ -3,15 +3,14 @@
  * the function that runs it. Shared by the CLI (in-process runs) and the
  * compare workers, so both run exactly the same way.
  */
-import { loadEngine, type Build } from "./node.js";
-import type { Barrier } from "./engine.js";
-import type { Gogc } from "./flags.js";
-import type { RecordMode } from "./records.js";
-import { scenarios } from "./scenarios/index.js";
+import { loadEngine, type Build } from "./index.js";
+import type { Barrier, Gogc } from "../engine/engine.js";
+import type { RecordMode } from "../engine/records.js";
+import { scenarios } from "../scenarios/index.js";
 import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
-import { runScenario, ScenarioError, type RunOptions, type RunResult } from "./run.js";
-import { ParamError, type Scenario } from "./scenario.js";
-import { OutOfMemoryError, TricolorError } from "./errors.js";
+import { runScenario, ScenarioError, type RunOptions, type RunResult } from "../run/run.js";
+import { ParamError, type Scenario } from "../scenario/scenario.js";
+import { OutOfMemoryError, TricolorError } from "../engine/errors.js";
 
 export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */

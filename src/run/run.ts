@@ -8,11 +8,11 @@
  * (src/records.ts), which keeps them in bounded memory as the run goes; the
  * timeline holds every event only when the engine records "all" (--trace).
  */
-import type { Barrier, CycleRecord, Engine, EngineOptions, HeapStats, MarkSlice, Pause } from "./engine.js";
-import type { PauseSummary, WorkSummary } from "./metrics.js";
-import type { MmuPoint } from "./mmu.js";
-import type { RecordMode, RecordsSummary } from "./records.js";
-import { resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext } from "./scenario.js";
+import type { Barrier, CycleRecord, Engine, EngineOptions, HeapStats, MarkSlice, Pause } from "../engine/engine.js";
+import type { PauseSummary, WorkSummary } from "../metrics/pauses.js";
+import type { MmuPoint } from "../metrics/mmu.js";
+import type { RecordMode, RecordsSummary } from "../engine/records.js";
+import { resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext } from "../scenario/scenario.js";
 
 export interface RunConfig {
   params: Params;

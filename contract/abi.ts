@@ -131,7 +131,7 @@ export const PROFILE_SITE_BASE = 2 * 67;
 export const PROFILE_SLOTS = 2 * 67 + 2 * 4096;
 
 
-// ── Barrier strategies (DESIGN.md §5) ──────────────────────────────────────
+// ── Barrier strategies (assembly/strategy.ts, src/engine/strategies.ts) ───
 
 export const STRATEGY_STW = 0;
 export const STRATEGY_DIJKSTRA = 1;

@@ -1,5 +1,5 @@
 /**
- * Pause statistics, named as DESIGN.md §8 names them. Percentiles use the
+ * Pause statistics, named as docs/architecture.md §7 names them. Percentiles use the
  * nearest-rank method (the value at rank ⌈p·n⌉ of the sorted sample), so
  * every reported figure is a pause that really happened — exactly so while a
  * run has few pauses, within a stated bound once it has many.

@@ -133,7 +133,6 @@ export function gcStart(kind: i32): void {
   // The allocation caches keep their spans, as Go's mcaches do: every cached
   // span is swept, and objects taken from it during the mark are born black.
   put(abi.C_SPANS_SWEPT_STW, <f64>finishSweep());
-  if (!ASC_NO_ASSERT) assert(pacer.heapLive >= pacer.heapMarked || true);
   resetMarkCounters();
   resetBarrierCounters();
   resetAssistCredits();

@@ -133,7 +133,8 @@ const runLabel = (r: RunResult, withGogc: boolean) => (withGogc ? `${r.config.ba
 /** One verdict line: the best run, or the runs tied with it. */
 function verdictLine(v: Verdict, eligible: readonly RunResult[], withGogc: boolean, resolutionNs: number, c: Colors): string {
   const best = eligible.reduce((a, b) => ((v.higher ? v.value(b) > v.value(a) : v.value(b) < v.value(a)) ? b : a));
-  const tied = eligible.filter((r) => isTie(v, r, best, resolutionNs));
+  // Best first, so a tie's range reads from the best figure to the last one tied with it.
+  const tied = eligible.filter((r) => isTie(v, r, best, resolutionNs)).sort((a, b) => (v.higher ? v.value(b) - v.value(a) : v.value(a) - v.value(b)));
   const values = [...new Set(tied.map((r) => v.show(v.value(r))))];
   const shown = values.length === 1 ? values[0] : `${values.at(0)} … ${values.at(-1)}`;
   let who: string;

@@ -5,20 +5,12 @@
  * with --json prints one parseable report.
  */
 import { describe, expect, test } from "vitest";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engine } from "./helpers.js";
 import { binaryTreesLines } from "./binary-trees-spec.js";
-
-const BIN = fileURLToPath(new URL("../bin/tricolor.js", import.meta.url));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli, ROOT } from "./cli-helper.js";
 
 /** Each bad invocation, and what its one error line must name. */
 const BAD: { name: string; args: string[]; names: (string | RegExp)[]; exit?: number; partialReport?: boolean }[] = [
@@ -219,5 +211,116 @@ describe("CLI report paths are checked before the run", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Help text with its wrapping undone: commander breaks lines at the terminal width. */
+const unwrapped = (text: string) => text.replace(/\s+/g, " ");
+
+describe("CLI help", () => {
+  test("run SCENARIO --help shows that scenario's parameters, with its own defaults and ranges", () => {
+    const r = cli("run", "binary-trees", "--help");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const help = unwrapped(r.stdout);
+    expect(help).toContain("Usage: tricolor run binary-trees [options]");
+    expect(help).toContain("binary-trees parameters: --depth <int> N: depth of the long-lived tree (the stretch tree is N+1) (default: 16, from 0 to 24)");
+    expect(help).toContain("--goroutines <int>");
+    // Other scenarios' parameters are not shown.
+    expect(help).not.toContain("--live");
+    expect(help).not.toContain("--gc-every");
+  });
+
+  test("deep-nesting's --depth shows deep-nesting's default, in run and in compare", () => {
+    for (const command of ["run", "compare"]) {
+      const r = cli(command, "deep-nesting", "--help");
+      expect(r.status, command).toBe(0);
+      const help = unwrapped(r.stdout);
+      expect(help, command).toContain("deep-nesting parameters: --depth <int> levels of the nested chain (each an object) (default: 100000, from 1 to 50000000)");
+      expect(help, command).toContain("--gc-every <int>");
+      expect(help, command).not.toContain("(default: 16, from 0 to 24)");
+    }
+  });
+
+  test("a user scenario file's parameters show the same way", () => {
+    const r = cli("compare", "examples/sessions.js", "--help");
+    expect(r.status).toBe(0);
+    expect(unwrapped(r.stdout)).toContain("sessions parameters: --users <int> logins to simulate (default: 200000, ≥ 1)");
+  });
+
+  test("run --help without a scenario lists the engine options and says how to see a scenario's parameters", () => {
+    const r = cli("run", "--help");
+    expect(r.status).toBe(0);
+    const help = unwrapped(r.stdout);
+    for (const flag of ["--barrier <name>", "--gogc <n|off>", "--max-heap <size>", "--memory-limit <size|off>", "--seed <n>", "--json [file]", "--gctrace"]) expect(help).toContain(flag);
+    expect(help).not.toMatch(/--depth|--live|--users/);
+    expect(help).toContain("`tricolor run SCENARIO --help` shows them with their defaults and ranges");
+  });
+
+  test("defaults are printed as people write them: 1 GiB, off, hybrid, 100; compare's lists unquoted", () => {
+    const run = unwrapped(cli("run", "binary-trees", "--help").stdout);
+    expect(run).toContain("(default: 1 GiB)");
+    expect(run).toMatch(/--memory-limit <size\|off> .*?\(default: off\)/);
+    expect(run).toMatch(/--barrier <name> .*?default: hybrid\)/);
+    expect(run).toMatch(/--gogc <n\|off> .*?\(default: 100\)/);
+    expect(run).not.toMatch(/1073741824|default: 0\)|default: "|\["/);
+    const compare = unwrapped(cli("compare", "churn", "--help").stdout);
+    expect(compare).toMatch(/--barriers <list> .*?\(default: stw,dijkstra,yuasa,hybrid,none\)/);
+    expect(compare).toMatch(/--gogc <list> .*?\(default: 100\)/);
+    expect(compare).not.toMatch(/default: \[|default: "/);
+  });
+
+  test("--version prints package.json's version", () => {
+    const r = cli("--version");
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+});
+
+describe("CLI wording", () => {
+  test("one of a thing is singular: a one-cycle run says 1 cycle", () => {
+    const r = cli("run", "binary-trees", "--depth", "6");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^gc\s+1 cycle · /m);
+    expect(r.stdout).toMatch(/^stacks\s+1 goroutine pause · .*\(\d+ words?\)$/m);
+  });
+});
+
+describe("CLI compare", () => {
+  test("the title names the scenario by its name, not the path typed", () => {
+    const r = cli("compare", "./examples/sessions.js", "--users", "2000", "--barriers", "stw,hybrid");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("── tricolor compare · sessions · GOGC=100 · seed 1 ──");
+    expect(r.stdout).not.toContain("./examples");
+    // Every verdict is a row of the table above it.
+    const table = r.stdout.slice(r.stdout.indexOf("── tricolor compare"), r.stdout.indexOf("\nverdict"));
+    for (const row of ["max wall", "max work (words)", "p99 wall", "MMU at 1 ms", "GC work (words)", "GC CPU share (wall)", "heap peak", "wall"]) {
+      expect(table).toMatch(new RegExp(`^\\s*${row.replace(/[()]/g, "\\$&")}\\s`, "m"));
+    }
+    // stw has no barrier and no goroutine pauses of its own: those figures do not apply.
+    expect(table).toMatch(/^goroutine pauses\s+–\s+\d/m);
+    expect(table).toMatch(/^barrier calls\s+–\s+[\d,]+$/m);
+  });
+
+  test("a failing scenario prints the partial table, then its error line, with run's exit code", () => {
+    const r = cli("compare", "tests/fixtures/broken-scenario.js", "--barriers", "stw,hybrid");
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: scenario broken failed at step 1000: the cache backend went away$/);
+    expect(r.stdout).toContain("── tricolor compare · broken · GOGC=100 · seed 1 ──");
+    expect(r.stdout).toMatch(/^\s+stw\s+hybrid$/m);
+    expect(r.stdout).toMatch(/^failed at step\s+1000\s+1000$/m);
+    expect(r.stdout).toMatch(/^cycles\s+\d+\s+\d+$/m);
+  });
+
+  test("a failing scenario under --json still prints what was measured, each run with its error", () => {
+    const r = cli("compare", "tests/fixtures/broken-scenario.js", "--barriers", "stw,hybrid", "--fail-at", "10", "--json");
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: scenario broken failed at step 10: /);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["stw", "hybrid"]);
+    for (const k of ["stw", "hybrid"]) expect(doc[k].error).toEqual({ message: expect.stringContaining("step 10"), step: 10 });
   });
 });

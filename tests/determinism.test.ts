@@ -4,17 +4,20 @@
  * wall times differ. A different seed must change them, or the comparison
  * proves nothing.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { cliJson } from "./cli-helper.js";
 
-const CLI = new URL("../bin/tricolor.js", import.meta.url).pathname;
+interface Run {
+  gc: { cycles: number; stwWork: { maxWords: number }; stackPauses: { count: number; maxWords: number }; work: { totalWords: number } };
+  barrier: { calls: number; shaded: number };
+  verify: { lostObjects: number };
+}
 
-function compareJson(seed: number): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [
-    CLI, "compare", "churn", "--live", "20000", "--goroutines", "20", "--stack-depth", "8", "--steps", "80000",
-    "--gogc", "25", "--seed", String(seed), "--json",
-  ], { encoding: "utf8", maxBuffer: 1 << 28 });
-  return JSON.parse(out);
+function compareJson(seed: number): Record<string, Run> {
+  return cliJson(
+    "compare", "churn", "--live", "20000", "--goroutines", "20", "--stack-depth", "8", "--steps", "80000",
+    "--gogc", "25", "--seed", String(seed),
+  );
 }
 
 /** Wall-clock fields and figures derived from them (MMU, GC CPU share, allocation rate). */
@@ -34,12 +37,22 @@ describe("determinism", () => {
     const a = compareJson(7);
     const b = compareJson(7);
     expect(Object.keys(a)).toEqual(["stw", "dijkstra", "yuasa", "hybrid", "none"]);
+    for (const [k, r] of Object.entries(a)) {
+      expect(r.gc.cycles, k).toBeGreaterThan(1);
+      // Every strategy's pauses do some work (at least the globals and pins); stw's is the whole mark.
+      expect(r.gc.stwWork.maxWords, k).toBeGreaterThan(0);
+      if (k !== "stw") expect(a.stw.gc.stwWork.maxWords, k).toBeGreaterThan(r.gc.stwWork.maxWords);
+      // The barrier runs only under the barrier strategies: stw marks with the world stopped, none has none.
+      if (k === "stw" || k === "none") expect([r.barrier.calls, r.barrier.shaded], k).toEqual([0, 0]);
+      else expect(r.barrier.calls, k).toBeGreaterThan(0);
+      expect(r.barrier.shaded, k).toBeLessThanOrEqual(r.barrier.calls);
+      if (k !== "none") expect(r.verify.lostObjects, k).toBe(0);
+    }
+    // The point of the test: the deterministic counters of two runs with one seed are equal, strategy by strategy.
     for (const k of Object.keys(a)) {
-      const r = a[k] as { gc: { cycles: number; stwWork: { maxWords: number } }; barrier: unknown; verify: { lostObjects: number } };
-      expect(r.gc.cycles).toBeGreaterThan(1);
-      expect(r.gc.stwWork.maxWords).toBeGreaterThanOrEqual(0);
-      expect(r).toHaveProperty("barrier.calls");
-      if (k !== "none") expect(r.verify.lostObjects).toBe(0);
+      expect([b[k].gc.work.totalWords, b[k].gc.stwWork.maxWords, b[k].barrier.calls, b[k].gc.stackPauses.count], k).toEqual(
+        [a[k].gc.work.totalWords, a[k].gc.stwWork.maxWords, a[k].barrier.calls, a[k].gc.stackPauses.count],
+      );
     }
     expect(withoutWallTimes(a)).toEqual(withoutWallTimes(b));
     const c = compareJson(8);

@@ -1,10 +1,7 @@
 /** Colours only on a terminal and never with NO_COLOR; nothing terminal-only leaks into pipes. */
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { colorsFor } from "../src/cli/terminal.js";
-
-const ROOT = new URL("..", import.meta.url).pathname;
+import { cli } from "./cli-helper.js";
 const fakeStream = (isTTY: boolean) => ({ isTTY }) as unknown as NodeJS.WriteStream;
 const saved = process.env.NO_COLOR;
 
@@ -23,7 +20,7 @@ describe("terminal output", () => {
   });
 
   it("a piped run prints no escape codes and no progress bar, on stdout or stderr", () => {
-    const r = spawnSync(process.execPath, [join(ROOT, "bin/tricolor.js"), "run", "churn", "--live", "20000", "--gctrace"], { encoding: "utf8", cwd: ROOT });
+    const r = cli("run", "churn", "--live", "20000", "--gctrace");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("── tricolor · churn");
     expect(r.stdout + r.stderr).not.toMatch(/\x1b\[/);

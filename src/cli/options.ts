@@ -1,0 +1,203 @@
+/**
+ * What `run` and `compare` share: the scenario argument (found in argv
+ * before parsing) and its parameters, the engine settings, the report
+ * files, and how those become a Job.
+ *
+ * Only the scenario named on the command line shows its parameters in
+ * `--help`, with its own defaults and ranges. Every other scenario's
+ * parameters are still accepted by the parser, hidden, so that giving one
+ * is refused by the scenario itself — "scenario binary-trees has no
+ * parameter --live (it takes --depth, …)" — rather than by a bare "unknown
+ * option".
+ */
+import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Option, type Command } from "commander";
+import type { Barrier } from "../engine/strategies.js";
+import type { Build } from "../node/index.js";
+import type { Job } from "../node/job.js";
+import type { RunResult } from "../run/run.js";
+import type { Scenario } from "../scenario/scenario.js";
+import { renderHtml } from "../node/html.js";
+import { traceJson } from "../report/trace.js";
+import { scenarios } from "../scenarios/index.js";
+import { formatSize, paramDescription } from "./help.js";
+import { parseMemoryLimit, parseSeed, parseSize, type Gogc } from "./flags.js";
+
+export interface CommonFlags {
+  /** true: JSON on stdout; a string: JSON into that file. */
+  json?: boolean | string;
+  html?: string;
+  trace?: string;
+  maxHeap: number;
+  seed: number;
+  memoryLimit: number;
+  verify?: boolean;
+  build: Build;
+  [param: string]: unknown;
+}
+
+const MAX_HEAP_DEFAULT = 1 << 30;
+
+/** Help headings, in the order `--help` lists them (after the scenario's parameters). */
+const GROUP = { collector: "Collector:", reports: "Reports:" } as const;
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The scenario's parameters, shown under its own heading, then every other
+ * known scenario's, hidden. A parameter has no commander default: what the
+ * user gave is told apart by its source (see givenParams), and the scenario
+ * fills in its own default when the run starts.
+ */
+function addParamOptions(cmd: Command, chosen: Scenario | undefined, known: readonly Scenario[]): void {
+  const added = new Set<string>();
+  const add = (s: Scenario, hidden: boolean) => {
+    for (const p of s.params) {
+      if (added.has(p.name)) continue;
+      added.add(p.name);
+      const option = new Option(`--${p.name} <${p.type}>`, paramDescription(p));
+      // A hidden option still opens its help group where it is added: give it one that stays empty.
+      cmd.addOption(hidden ? option.hideHelp().helpGroup("other scenarios' parameters:") : option);
+    }
+  };
+  if (chosen) {
+    cmd.optionsGroup(`${chosen.name} parameters:`);
+    add(chosen, false);
+  }
+  for (const s of known) if (s !== chosen) add(s, true);
+}
+
+/** The scenario named on the command line: as typed (a name or a path), and the scenario it names. */
+export interface Chosen {
+  arg: string;
+  scenario: Scenario;
+}
+
+/**
+ * The options `run` and `compare` share, grouped for `--help`: the chosen
+ * scenario's parameters (if one is named on the command line), the collector
+ * — the command's own `strategy` options first (--barrier, --gogc …) — then
+ * the reports. Returns `cmd` with the Reports group open for more.
+ */
+export function addCommonOptions(cmd: Command, chosen: Chosen | undefined, known: readonly Scenario[], strategy: readonly Option[]): Command {
+  cmd.argument("<scenario>", `a built-in scenario (${[...scenarios.keys()].join(", ")}) or a path to a scenario module`);
+  if (chosen) cmd.usage(`${chosen.arg} [options]`);
+  addParamOptions(cmd, chosen?.scenario, known);
+  cmd.optionsGroup(GROUP.collector);
+  for (const o of strategy) cmd.addOption(o);
+  cmd
+    // Sizes in help as they are typed: "1 GiB".
+    .addOption(new Option("--max-heap <size>", "hard heap limit (objects + stacks); beyond it allocation is out of memory").argParser(parseSize).default(MAX_HEAP_DEFAULT, formatSize(MAX_HEAP_DEFAULT)))
+    .addOption(new Option("--memory-limit <size|off>", "soft memory limit (GOMEMLIMIT): the heap goal stays under it").argParser(parseMemoryLimit).default(0, "off"))
+    .option("--verify", "run the verifier at every mark termination (always on for the none barrier)")
+    .option("--seed <n>", "seed for the scenario's random choices", parseSeed, 1)
+    .addOption(new Option("--build <build>", "which core to run").choices(["release", "debug"]).default("release"))
+    .optionsGroup(GROUP.reports)
+    .option("--json [file]", "print one JSON object instead of text (into FILE if given)")
+    .option("--html <file>", "write a self-contained HTML report")
+    .option("--trace <file>", "write a Chrome trace-event JSON file (chrome://tracing, ui.perfetto.dev)");
+  return cmd;
+}
+
+/** Scenario parameters given on the command line, as text (checked when the run starts, against the chosen scenario). */
+export function givenParams(cmd: Command, flags: CommonFlags, known: readonly Scenario[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const p of new Set(known.flatMap((s) => s.params.map((q) => q.name)))) {
+    const v = flags[camel(p)];
+    if (cmd.getOptionValueSource(camel(p)) === "cli" && typeof v === "string") given[p] = v;
+  }
+  return given;
+}
+
+/**
+ * A job from the command line. Engine settings the user did not give stay
+ * undefined, so a scenario's own engineOptions (e.g. a bigger heap) apply.
+ */
+export function jobFor(cmd: Command, name: string, flags: CommonFlags, known: readonly Scenario[], barrier: Barrier, gogc: Gogc | undefined): Job {
+  const given = (key: string) => cmd.getOptionValueSource(key) !== "default";
+  return {
+    scenario: name,
+    barrier,
+    gogc,
+    params: givenParams(cmd, flags, known),
+    seed: flags.seed,
+    build: flags.build,
+    maxHeap: given("maxHeap") ? flags.maxHeap : undefined,
+    memoryLimit: given("memoryLimit") ? flags.memoryLimit : undefined,
+    verify: !!flags.verify || barrier === "none",
+    // A trace file shows every event; other reports need only the bounded lists.
+    recordEvents: flags.trace ? "all" : undefined,
+  };
+}
+
+/** The report files a command asked for, by flag. */
+function reportPaths(flags: CommonFlags): [flag: string, path: string][] {
+  const out: [string, string][] = [];
+  if (typeof flags.json === "string") out.push(["--json", flags.json]);
+  if (flags.html) out.push(["--html", flags.html]);
+  if (flags.trace) out.push(["--trace", flags.trace]);
+  return out;
+}
+
+/** Why `path` cannot be written, or null: checked before a run starts, so a long run never ends in a stack trace. */
+export function unwritable(path: string): string | null {
+  const file = resolve(path);
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) return `${path} is a directory`;
+    try { accessSync(file, constants.W_OK); } catch { return `${path} is not writable`; }
+    return null;
+  }
+  const dir = dirname(file);
+  if (!existsSync(dir)) return `directory ${dirname(path)} does not exist`;
+  if (!statSync(dir).isDirectory()) return `${dirname(path)} is not a directory`;
+  try { accessSync(dir, constants.W_OK); } catch { return `directory ${dirname(path)} is not writable`; }
+  return null;
+}
+
+/** Refuses the command (exit 1) if a report path cannot be written. */
+export function checkReportPaths(cmd: Command, flags: CommonFlags): void {
+  for (const [flag, path] of reportPaths(flags)) {
+    const why = unwritable(path);
+    if (why) cmd.error(`error: cannot write ${flag} ${path}: ${why}`, { exitCode: 1 });
+  }
+}
+
+/** Writes the --json FILE, --html and --trace files a command asked for; a write that still fails is one error line. */
+export function writeReports(cmd: Command, flags: CommonFlags, results: readonly RunResult[], json: () => string): void {
+  const render: Record<string, () => string> = { "--json": json, "--html": () => renderHtml(results), "--trace": () => traceJson(results) };
+  for (const [flag, path] of reportPaths(flags)) {
+    try {
+      writeFileSync(path, render[flag]());
+    } catch (err) {
+      cmd.error(`error: cannot write ${flag} ${path}: ${(err as Error).message}`, { exitCode: 1 });
+    }
+    process.stderr.write(`wrote ${path}\n`);
+  }
+}
+
+const BOOLEAN_FLAGS = new Set(["--verify", "--gctrace", "--gcpacertrace", "--help", "-h"]);
+/** Flags whose value is optional: they take the next token only if it looks like their value. */
+const OPTIONAL_VALUE: Record<string, RegExp> = { "--json": /\.json$/i };
+
+/**
+ * The scenario argument of `run`/`compare`: the first positional token after
+ * the command, skipping options and their values (so `--trace dir/t.json`
+ * is never taken for a scenario module).
+ */
+export function scenarioArgument(argv: readonly string[]): string | undefined {
+  const rest = argv.slice(2);
+  if (rest[0] !== "run" && rest[0] !== "compare") return undefined;
+  for (let i = 1; i < rest.length; i++) {
+    const t = rest[i];
+    if (t === "--") return rest[i + 1];
+    if (t.startsWith("-")) {
+      const optional = OPTIONAL_VALUE[t];
+      if (optional) { if (optional.test(rest[i + 1] ?? "")) i++; continue; }
+      if (!BOOLEAN_FLAGS.has(t) && !t.includes("=")) i++;
+      continue;
+    }
+    return t;
+  }
+  return undefined;
+}

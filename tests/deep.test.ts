@@ -5,7 +5,7 @@
  * verifier clean. Work counts (objects scanned, words) are deterministic.
  */
 import { describe, expect, test } from "vitest";
-import { engine, expectedSlotBytes, expectVerifyClean } from "./helpers.js";
+import { at, engine, expectedSlotBytes, expectVerifyClean } from "./helpers.js";
 import { nodes as treeNodes } from "./binary-trees-spec.js";
 
 const GiB = 2 ** 30;
@@ -38,7 +38,7 @@ describe("deep structures", () => {
       const w = e.words();
       while (p !== 0) {
         if (w[(p + 12) >>> 2] !== i) expect.fail(`node ${i} holds ${w[(p + 12) >>> 2]}`);
-        p = w[(p + 8) >>> 2];
+        p = at(w, (p + 8) >>> 2);
         i--;
       }
       expect(i).toBe(-1);

@@ -92,7 +92,7 @@ describe("stepped", () => {
     name: "counting",
     description: "counts steps in typed state",
     params: [{ name: "n", description: "steps to run", type: "int", default: 5 }],
-    steps: (p) => p.n,
+    steps: (p) => p.n ?? 0,
     setup: (ctx) => ({ steps: 0, g: ctx.engine.spawn() }),
     step(ctx, s) {
       ctx.engine.allocPush(s.g, 0, 16, 0);

@@ -4,12 +4,15 @@
  * wasm from build/, the HTML report (it inlines Chart.js from disk), user
  * scenario files, worker threads — live behind "tricolor/node".
  */
-export { Engine, BARRIERS, MAX_HEAP_LIMIT } from "./engine/engine.js";
+export { Engine, BARRIERS, MAX_HEAP_LIMIT, DEFAULT_MAX_HEAP } from "./engine/engine.js";
 export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";
 export type { Barrier, Gogc, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine/engine.js";
 export * from "./engine/errors.js";
-export type { Scenario, ScenarioContext, ParamSpec, Params } from "./scenario/scenario.js";
-export { resolveParams, seededRandom } from "./scenario/scenario.js";
+export type { Scenario, ScenarioContext, ParamSpec, Params, ScenarioResult, ResultValue } from "./scenario/scenario.js";
+export { resolveParams, seededRandom, mergeResult } from "./scenario/scenario.js";
+export { stepped, progressMeter, heapFor, HEAP_HEADROOM, HEAP_SLACK, pacedCycles, cycleTrend, rises, kib } from "./scenario/toolkit.js";
+export type { SteppedScenario, CycleFigure } from "./scenario/toolkit.js";
+export { HeapMap, bucketsFor, MAX_BUCKETS, type HeapMapOptions } from "./scenario/heap-map.js";
 export { runScenario, ScenarioError } from "./run/run.js";
 export type { RunResult, RunConfig, Timeline } from "./run/run.js";
 export { summarizePauses, summarizeWork, percentile, PauseStats, EXACT_PERCENTILES, HISTOGRAM_DIGITS } from "./metrics/pauses.js";

@@ -28,6 +28,19 @@ export function binaryTreesLines(n: number): string[] {
   return lines;
 }
 
+/** The result binary-trees reports for depth N: the check of every tree, per depth. */
+export function binaryTreesResult(n: number) {
+  const max = maxDepth(n);
+  const iterations: Record<string, number> = {};
+  const checks: Record<string, number> = {};
+  for (let d = MIN_DEPTH; d <= max; d += 2) {
+    const trees = 2 ** (max - d + MIN_DEPTH);
+    iterations[d] = trees;
+    checks[d] = trees * nodes(d);
+  }
+  return { maxDepth: max, stretchDepth: max + 1, stretchCheck: nodes(max + 1), iterations, checks, longLivedCheck: nodes(max) };
+}
+
 /** Every node the run allocates: stretch tree, long-lived tree, and all the short-lived ones. */
 export function totalNodes(n: number): number {
   const max = maxDepth(n);

@@ -1,8 +1,9 @@
 /**
- * binary-trees through runScenario: output lines equal the Benchmarks Game
- * format computed from the formula (and the published N = 16 lines), the
- * final heap holds exactly the long-lived tree, allocation counts are the
- * formula's node counts, and the verifier is clean — on both builds.
+ * binary-trees through runScenario: output lines and the reported result
+ * equal the Benchmarks Game format computed from the formula (and the
+ * published N = 16 lines), the final heap holds exactly the long-lived tree,
+ * allocation counts are the formula's node counts (in bytes, from Go's size
+ * classes), and the verifier is clean — on both builds.
  */
 import { describe, expect, test } from "vitest";
 import { loadEngine, type Build } from "../src/node/loader.js";
@@ -11,9 +12,12 @@ import { runScenario, type RunResult } from "../src/run/run.js";
 import { binaryTrees } from "../src/scenarios/binary-trees.js";
 import { ParamError } from "../src/scenario/scenario.js";
 import { plainBinaryTrees } from "../bench/binary-trees-plain.js";
-import { PUBLISHED_16, binaryTreesLines, maxDepth, nodes, totalNodes } from "./binary-trees-spec.js";
+import { PUBLISHED_16, binaryTreesLines, binaryTreesResult, maxDepth, nodes, totalNodes } from "./binary-trees-spec.js";
+import { expectedSlotBytes } from "./helpers.js";
 
 const MiB = 2 ** 20;
+/** A node's slot: header and two pointer slots, 16 bytes, Go's smallest class here. */
+const NODE_SLOT = expectedSlotBytes(2, 0);
 
 /** Runs binary-trees at depth n; returns the result and the engine it ran on. */
 async function run(n: number, build: Build, engine: EngineOptions = {}): Promise<{ r: RunResult; e: Engine }> {
@@ -25,8 +29,9 @@ async function run(n: number, build: Build, engine: EngineOptions = {}): Promise
 /** Everything the run must satisfy for depth n. */
 function expectCorrectRun(n: number, r: RunResult, e: Engine): void {
   expect(r.output).toEqual(binaryTreesLines(n));
+  expect(r.result).toEqual(binaryTreesResult(n));
   const live = nodes(maxDepth(n));
-  const slot = e.slotBytesFor(2, 0);
+  const slot = NODE_SLOT;
   expect(r.heap.liveBytes).toBe(live * slot);
   expect(r.heap.liveObjects).toBe(live);
   expect(r.heap.objectsAllocated - r.heap.objectsFreed).toBe(live);

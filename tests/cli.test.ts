@@ -44,7 +44,7 @@ describe("CLI bad input", () => {
       const lines = r.stderr.split("\n").filter((l) => l !== "");
       expect(lines).toHaveLength(1);
       expect(r.stderr.endsWith("\n")).toBe(true);
-      expect(lines[0].startsWith("error:")).toBe(true);
+      expect(lines[0]?.startsWith("error:")).toBe(true);
       for (const n of bad.names) {
         if (typeof n === "string") expect(lines[0]).toContain(n);
         else expect(lines[0]).toMatch(n);
@@ -158,7 +158,7 @@ describe("CLI exit codes for lost objects", () => {
     const lines = r.stderr.split("\n").filter((l) => l !== "");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: [\d,]+ reachable objects? lost under none$/);
-    const lost = Number(lines[0].match(/^error: ([\d,]+)/)![1].replace(/,/g, ""));
+    const lost = Number(lines[0]!.match(/^error: ([\d,]+)/)![1]!.replace(/,/g, ""));
     expect(lost).toBeGreaterThan(0);
     // The report is still printed, and agrees.
     expect(r.stdout).toMatch(new RegExp(`verify\\s+${lost.toLocaleString("en-US")} lost objects`));

@@ -16,6 +16,7 @@ import fc from "fast-check";
 import { loadEngine } from "../src/node/loader.js";
 import type { Barrier } from "../src/engine/engine.js";
 import { Driver, GLOBALS, programOpsArb } from "./model.js";
+import { at } from "./helpers.js";
 
 const PROGRAMS = 500;
 
@@ -122,7 +123,7 @@ describe("none (no barrier) loses objects, and the verifier sees it", () => {
     e.push(black, e.readField(a, 0)); // B hidden on a black stack
     e.writeField(a, 0, 0); // delete the only grey path
     e.collect();
-    return { e, b, cycle: e.cycles[0] };
+    return { e, b, cycle: at(e.cycles, 0) };
   }
 
   it("the hand-written program loses B under none, and under no safe strategy", async () => {

@@ -5,7 +5,8 @@
  * verifier clean. Work counts (objects scanned, words) are deterministic.
  */
 import { describe, expect, test } from "vitest";
-import { engine, expectVerifyClean } from "./helpers.js";
+import { at, engine, expectedSlotBytes, expectVerifyClean } from "./helpers.js";
+import { nodes as treeNodes } from "./binary-trees-spec.js";
 
 const GiB = 2 ** 30;
 
@@ -16,7 +17,7 @@ describe("deep structures", () => {
       const e = await engine({ build, maxHeap: GiB });
       const g = e.spawn();
       e.allocList(g, n);
-      const node = e.slotBytesFor(1, 4);
+      const node = expectedSlotBytes(1, 4);
       const s0 = e.stats();
       e.collect();
       const s = e.stats();
@@ -37,7 +38,7 @@ describe("deep structures", () => {
       const w = e.words();
       while (p !== 0) {
         if (w[(p + 12) >>> 2] !== i) expect.fail(`node ${i} holds ${w[(p + 12) >>> 2]}`);
-        p = w[(p + 8) >>> 2];
+        p = at(w, (p + 8) >>> 2);
         i--;
       }
       expect(i).toBe(-1);
@@ -54,7 +55,7 @@ describe("deep structures", () => {
 
   test("a complete binary tree of depth 22 (8,388,607 nodes) is marked exactly, verify clean", async () => {
     const depth = 22;
-    const nodes = 2 ** (depth + 1) - 1;
+    const nodes = treeNodes(depth);
     const e = await engine({ maxHeap: GiB });
     const g = e.spawn();
     e.allocTree(g, depth);
@@ -62,7 +63,7 @@ describe("deep structures", () => {
     e.collect();
     const s = e.stats();
     expect(s.markedObjects).toBe(nodes);
-    expect(s.markedBytes).toBe(nodes * e.slotBytesFor(2, 0));
+    expect(s.markedBytes).toBe(nodes * expectedSlotBytes(2, 0));
     expect(s.objectsScanned - s0.objectsScanned).toBe(nodes);
     expect(s.wordsScanned - s0.wordsScanned).toBe(4 * nodes);
     expect(expectVerifyClean(e).reachableObjects).toBe(nodes);
@@ -78,7 +79,7 @@ describe("deep structures", () => {
 
   test("the same tree in the release build, and a second collection marks the same count", async () => {
     const depth = 21;
-    const nodes = 2 ** (depth + 1) - 1;
+    const nodes = treeNodes(depth);
     const e = await engine({ build: "release", maxHeap: GiB });
     const g = e.spawn();
     e.allocTree(g, depth);
@@ -96,7 +97,7 @@ describe("deep structures", () => {
     e.allocTree(g, 18);
     e.collect();
     const s = e.stats();
-    expect(s.markedObjects).toBe(1_000_000 + 2 ** 19 - 1);
+    expect(s.markedObjects).toBe(1_000_000 + treeNodes(18));
     expect(s.queueOverflows).toBe(0);
     expectVerifyClean(e);
   });

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import type { Engine } from "../src/engine/engine.js";
 import { BadRequestError, InvalidHandleError, OutOfRangeError, TricolorError } from "../src/engine/errors.js";
 import * as abi from "../contract/abi.js";
-import { PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, hex, snapshot } from "./helpers.js";
+import { PAGE, at, engine, expectThrow, expectUnchanged, expectVerifyClean, hex, snapshot } from "./helpers.js";
 
 interface Fixture {
   e: Engine;
@@ -310,7 +310,7 @@ describe("bad goroutines", () => {
     const e = await engine({ maxHeap: 16 << 20, maxGoroutines: 3 });
     const gs = [e.spawn(), e.spawn(), e.spawn()];
     expectRefused(e, () => e.spawn(), OutOfRangeError, abi.E_TOO_MANY_GOROUTINES, [/goroutine table full/]);
-    e.exit(gs[1]);
+    e.exit(at(gs, 1));
     const g = e.spawn();
     e.allocPush(g, 0, 0, 0);
     e.collect();
@@ -337,7 +337,7 @@ describe("indices out of range", () => {
 
   test("field index out of range (bad input: index = pointer count, 1000): readField/writeField name the index and the object", () => {
     const { e, a, big } = f;
-    for (const [obj, i] of [[a, 3], [a, 1000], [big, 2]]) {
+    for (const [obj, i] of [[a, 3], [a, 1000], [big, 2]] as [number, number][]) {
       expectRefused(e, () => e.readField(obj, i), OutOfRangeError, abi.E_FIELD_RANGE, [`field index ${i} out of range`, hex(obj)]);
       expectRefused(e, () => e.writeField(obj, i, a), OutOfRangeError, abi.E_FIELD_RANGE, [`field index ${i} out of range`, hex(obj)]);
     }

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { BARRIERS, type Engine } from "../src/engine/engine.js";
 import { InvalidHandleError, TricolorError } from "../src/engine/errors.js";
 import * as abi from "../contract/abi.js";
-import { BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
+import { at, BUILDS, GO_SIZE_CLASSES, PAGE, MAX_SMALL, engine, expectedSlotBytes, expectThrow, expectVerifyClean, objectBytes, sum } from "./helpers.js";
 
 /** (pointers, scalarBytes) pairs biased towards class boundaries, with some large objects. */
 const shapeArb = fc.oneof(
@@ -45,13 +45,13 @@ describe("size classes", () => {
   test("every class boundary: a class's own size stays in it, one byte more moves to the next class", async () => {
     const e = await engine({ maxHeap: 16 << 20 });
     for (let k = 0; k < GO_SIZE_CLASSES.length; k++) {
-      const c = GO_SIZE_CLASSES[k];
+      const c = at(GO_SIZE_CLASSES, k);
       // Split the same total between pointer slots and scalar bytes in several ways.
       for (const pointers of [0, 1, Math.floor((c - 8) / 8), Math.floor((c - 8) / 4)]) {
         const scalar = c - 8 - 4 * pointers;
         if (scalar < 0) continue;
         expect(e.slotBytesFor(pointers, scalar)).toBe(c);
-        const next = k + 1 < GO_SIZE_CLASSES.length ? GO_SIZE_CLASSES[k + 1] : c + PAGE;
+        const next = k + 1 < GO_SIZE_CLASSES.length ? at(GO_SIZE_CLASSES, k + 1) : c + PAGE;
         expect(e.slotBytesFor(pointers, scalar + 1)).toBe(next);
       }
     }

@@ -97,3 +97,14 @@ export function sum(xs: Iterable<number>): number {
   for (const x of xs) s += x;
   return s;
 }
+
+/**
+ * xs[i] (negative i counts from the end, as Array.prototype.at), or a
+ * RangeError naming the index: under noUncheckedIndexedAccess an element
+ * may be missing, and a test that reads past the end has a bug of its own.
+ */
+export function at<T>(xs: ArrayLike<T>, i: number): T {
+  const k = i < 0 ? xs.length + i : i;
+  if (!Number.isInteger(k) || k < 0 || k >= xs.length) throw new RangeError(`index ${i} out of range for ${xs.length} elements`);
+  return xs[k] as T;
+}

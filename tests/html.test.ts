@@ -55,7 +55,7 @@ beforeAll(async () => {
   // One after another, before the browser starts: each run's timing is its own.
   compared = [];
   for (const b of ["stw", "hybrid", "none"] as const) compared.push(await churnRun(b));
-  single = compared[1];
+  single = compared[1]!;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
@@ -97,10 +97,10 @@ async function open(html: string, name: string, colors: string[]): Promise<Opene
         inked++;
         const x = (i / 4) % c.width;
         const y = Math.floor(i / 4 / c.width);
-        if (data[i + 3] < 128 || x < area.left * scale || x >= area.right * scale || y < area.top * scale || y >= area.bottom * scale) continue;
+        if (data[i + 3]! < 128 || x < area.left * scale || x >= area.right * scale || y < area.top * scale || y >= area.bottom * scale) continue;
         for (let k = 0; k < rgb.length; k++) {
-          const [r, g, b] = rgb[k];
-          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) hits[k]++;
+          const [r, g, b] = rgb[k]! as [number, number, number];
+          if (Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 40) hits[k]!++;
         }
       }
       return {
@@ -108,7 +108,7 @@ async function open(html: string, name: string, colors: string[]): Promise<Opene
         width: rect.width,
         height: rect.height,
         inked: inked / (data.length / 4),
-        colorPixels: Object.fromEntries(wanted.map((w, k) => [w, hits[k]])),
+        colorPixels: Object.fromEntries(wanted.map((w, k) => [w, hits[k] ?? 0])),
       };
     });
   }, colors);
@@ -132,7 +132,7 @@ function expectCharts(o: Opened, expected: Record<string, string[]>, absent: Rec
     expect(c.height, c.id).toBeGreaterThan(200);
     // Axes, ticks, labels and data: a good few percent of a chart is drawn on.
     expect(c.inked, c.id).toBeGreaterThan(0.02);
-    for (const color of expected[c.id]) expect(c.colorPixels[color], `${c.id} ${color}`).toBeGreaterThan(25);
+    for (const color of expected[c.id] ?? []) expect(c.colorPixels[color], `${c.id} ${color}`).toBeGreaterThan(25);
     for (const color of absent[c.id] ?? []) expect(c.colorPixels[color], `${c.id} ${color} (absent)`).toBeLessThan(5);
   }
 }
@@ -151,7 +151,7 @@ describe("html report", () => {
     const o = await open(html, "html-report", colors);
     try {
       expectSelfContained(o, "html-report");
-      const [stw, hybrid, none] = colors;
+      const [stw, hybrid, none] = colors as [string, string, string];
       expectCharts(o, {
         "heap-0": [stw],
         "heap-1": [hybrid],
@@ -170,7 +170,7 @@ describe("html report", () => {
       expect(gctrace).toHaveLength(3);
       gctrace.forEach((g, i) => {
         const lines = g.split("\n");
-        expect(lines).toHaveLength(compared[i].cycles.length);
+        expect(lines).toHaveLength(compared[i]!.cycles.length);
         expect(lines[0]).toMatch(/^gc 1 @\d+\.\d{3}s \d+%: .* ms clock, .* MB goal, .* 1 P/);
       });
       await o.page.screenshot({ path: join(OUT, "html-report.png"), fullPage: true });

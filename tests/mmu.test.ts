@@ -9,6 +9,7 @@ import { loadEngine } from "../src/node/loader.js";
 import { runScenario } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 import type { Engine } from "../src/engine/engine.js";
+import { at } from "./helpers.js";
 
 const MS = 1e6;
 
@@ -40,8 +41,8 @@ describe("MMU", () => {
     const m = new Mmu([], 0, 1e9);
     const c = m.curve();
     expect(c.every((p) => p.utilization === 1)).toBe(true);
-    expect(c[0].windowNs).toBe(10_000);
-    expect(c[c.length - 1].windowNs).toBe(1e9);
+    expect(at(c, 0).windowNs).toBe(10_000);
+    expect(at(c, -1).windowNs).toBe(1e9);
   });
 
   it("matches a brute-force sweep over every integer window position", () => {
@@ -124,7 +125,7 @@ describe("online MMU", () => {
     const exact = new Mmu(intervals, 0, 3e8).curve();
     const on = online(intervals, 0, 3e8, mmuWindows(), MMU_GRID).curve();
     expect(on.map((p) => p.windowNs)).toEqual(exact.map((p) => p.windowNs));
-    on.forEach((p, i) => expect(p.utilization - exact[i].utilization).toBeLessThanOrEqual(2 / MMU_GRID + 1e-12));
+    on.forEach((p, i) => expect(p.utilization - at(exact, i).utilization).toBeLessThanOrEqual(2 / MMU_GRID + 1e-12));
     expect(new OnlineMmu(0).curve()).toEqual([]);
   });
 
@@ -154,8 +155,8 @@ describe("online MMU", () => {
     const curve = on.curve();
     expect(curve.map((p) => p.windowNs)).toEqual(r.mmu.map((p) => p.windowNs));
     curve.forEach((p, i) => {
-      expect(p.utilization).toBeGreaterThanOrEqual(r.mmu[i].utilization - 1e-9);
-      expect(p.utilization).toBeLessThanOrEqual(r.mmu[i].utilization + 2 / MMU_GRID + 1e-9);
+      expect(p.utilization).toBeGreaterThanOrEqual(at(r.mmu, i).utilization - 1e-9);
+      expect(p.utilization).toBeLessThanOrEqual(at(r.mmu, i).utilization + 2 / MMU_GRID + 1e-9);
     });
     expect(on.gcTime).toBeCloseTo(r.gcCpuFraction * r.wallNs, 0);
   });

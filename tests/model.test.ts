@@ -9,7 +9,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Driver, SITES, GLOBALS, type ObjSpec, type Op } from "./model.js";
-import { engine } from "./helpers.js";
+import { at, engine } from "./helpers.js";
 import type { Build } from "../src/node/loader.js";
 import { BARRIERS, type EngineOptions } from "../src/engine/engine.js";
 
@@ -117,13 +117,13 @@ function buildGraph(d: Driver, graph: Graph): void {
   const ids = graph.objects.map((spec) => d.alloc(0, spec, 0));
   const n = ids.length;
   for (const edge of graph.edges) {
-    const src = ids[edge.from % n];
-    const ptrs = graph.objects[edge.from % n].ptrs;
+    const src = at(ids, edge.from % n);
+    const ptrs = at(graph.objects, edge.from % n).ptrs;
     if (ptrs === 0) continue;
-    const dst = edge.to % 9 === 0 ? src : edge.to % 9 === 1 ? 0 : ids[edge.to % n];
+    const dst = edge.to % 9 === 0 ? src : edge.to % 9 === 1 ? 0 : at(ids, edge.to % n);
     d.writeField(src, edge.slot % ptrs, dst);
   }
-  const obj = (o: number) => (o % 10 === 0 ? 0 : ids[o % n]);
+  const obj = (o: number) => (o % 10 === 0 ? 0 : at(ids, o % n));
   const k = graph.goroutines;
   for (const r of graph.roots) {
     switch (r.k) {
@@ -135,7 +135,7 @@ function buildGraph(d: Driver, graph: Graph): void {
         break;
       case "local": {
         const gi = 1 + (r.g % k);
-        const len = d.e.frameSlots(d.gs[gi].g);
+        const len = d.e.frameSlots(at(d.gs, gi).g);
         if (len > 0) d.setLocal(gi, r.i % len, obj(r.o));
         else d.push(gi, obj(r.o));
         break;
@@ -145,7 +145,7 @@ function buildGraph(d: Driver, graph: Graph): void {
         break;
       case "popFrame": {
         const gi = 1 + (r.g % k);
-        if (d.e.frames(d.gs[gi].g) > 1) d.popFrame(gi);
+        if (d.e.frames(at(d.gs, gi).g) > 1) d.popFrame(gi);
         break;
       }
     }

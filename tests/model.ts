@@ -39,7 +39,7 @@ import fc from "fast-check";
 import type { Engine } from "../src/engine/engine.js";
 import { InvalidHandleError } from "../src/engine/errors.js";
 import * as abi from "../contract/abi.js";
-import { expectedSlotBytes, sum } from "./helpers.js";
+import { at, expectedSlotBytes, sum } from "./helpers.js";
 
 export interface ObjSpec {
   ptrs: number;
@@ -224,13 +224,13 @@ export class Driver {
   pick(choice: number): number {
     const r = this.heldList();
     if (r.length === 0 || choice % 8 === 0) return 0;
-    return r[choice % r.length];
+    return at(r, choice % r.length);
   }
 
   /** A held object with pointer slots, or 0 if there is none. */
   private pickWithSlots(choice: number): number {
     const r = this.heldList().filter((id) => this.obj(id).spec.ptrs > 0);
-    return r.length === 0 ? 0 : r[choice % r.length];
+    return r.length === 0 ? 0 : at(r, choice % r.length);
   }
 
   /** A program may only store what it holds: anything else would be a bug in the program, not the engine. */
@@ -239,7 +239,7 @@ export class Driver {
   }
 
   reg(r: number): number {
-    return r < REGISTERS ? this.regs[r] : 0;
+    return r < REGISTERS ? at(this.regs, r) : 0;
   }
 
   private setReg(r: number, id: number): void {
@@ -292,61 +292,60 @@ export class Driver {
   }
 
   exit(gi: number): void {
-    this.e.exit(this.gs[gi].g);
+    this.e.exit(at(this.gs, gi).g);
     this.gs.splice(gi, 1);
   }
 
   pushFrame(gi: number, slots: number): void {
-    this.collecting(false, [], () => this.e.pushFrame(this.gs[gi].g, slots));
-    this.gs[gi].frames.push(new Array(slots).fill(0));
+    this.collecting(false, [], () => this.e.pushFrame(at(this.gs, gi).g, slots));
+    at(this.gs, gi).frames.push(new Array(slots).fill(0));
   }
 
   popFrame(gi: number): void {
-    this.e.popFrame(this.gs[gi].g);
-    this.gs[gi].frames.pop();
+    this.e.popFrame(at(this.gs, gi).g);
+    at(this.gs, gi).frames.pop();
   }
 
   top(gi: number): number[] {
-    const f = this.gs[gi].frames;
-    return f[f.length - 1];
+    return at(at(this.gs, gi).frames, -1);
   }
 
   /** Pushes `id` on gi's top frame. `fresh`: id was just allocated and is held by the caller only. */
   push(gi: number, id: number, fresh = false): void {
     if (!fresh) this.expectHeld(id);
-    this.collecting(false, [id], () => this.e.push(this.gs[gi].g, this.handle(id)));
+    this.collecting(false, [id], () => this.e.push(at(this.gs, gi).g, this.handle(id)));
     this.top(gi).push(id);
   }
 
   /** Pops the top value of gi's top frame; returns its id (checked against the engine's). */
   pop(gi: number): number {
-    const got = this.e.pop(this.gs[gi].g);
+    const got = this.e.pop(at(this.gs, gi).g);
     const id = this.top(gi).pop()!;
     expect(got, "pop").toBe(this.handle(id));
     return id;
   }
 
   drop(gi: number, n: number): void {
-    this.e.drop(this.gs[gi].g, n);
+    this.e.drop(at(this.gs, gi).g, n);
     this.top(gi).length -= n;
   }
 
   setLocal(gi: number, i: number, id: number): void {
     this.expectHeld(id);
-    this.e.setLocal(this.gs[gi].g, i, this.handle(id));
+    this.e.setLocal(at(this.gs, gi).g, i, this.handle(id));
     this.top(gi)[i] = id;
   }
 
   getLocal(gi: number, i: number): number {
-    const id = this.top(gi)[i];
-    expect(this.e.getLocal(this.gs[gi].g, i), "getLocal").toBe(this.handle(id));
+    const id = at(this.top(gi), i);
+    expect(this.e.getLocal(at(this.gs, gi).g, i), "getLocal").toBe(this.handle(id));
     return id;
   }
 
   peek(gi: number, k: number): number {
     const top = this.top(gi);
-    const id = top[top.length - 1 - k];
-    expect(this.e.peek(this.gs[gi].g, k), "peek").toBe(this.handle(id));
+    const id = at(top, top.length - 1 - k);
+    expect(this.e.peek(at(this.gs, gi).g, k), "peek").toBe(this.handle(id));
     return id;
   }
 
@@ -372,7 +371,7 @@ export class Driver {
 
   /** readField through the engine: must return what the model says the field holds. */
   readField(src: number, slot: number): number {
-    const id = this.obj(src).fields[slot];
+    const id = at(this.obj(src).fields, slot);
     const got = this.e.readField(this.handle(src), slot);
     if (got !== this.handle(id)) expect.fail(`readField(object ${src}, ${slot}): expected ${this.handle(id)} (object ${id}), got ${got}`);
     return id;
@@ -380,7 +379,7 @@ export class Driver {
 
   /** A read-only query on gi, checked against the model. */
   query(gi: number, q: number, i: number): void {
-    const g = this.gs[gi];
+    const g = at(this.gs, gi);
     const top = this.top(gi);
     switch (QUERIES[q % QUERIES.length]) {
       case "frames":
@@ -428,7 +427,7 @@ export class Driver {
    * object's first fields and pushes it.
    */
   alloc(gi: number, spec: ObjSpec, npop: number): number {
-    const h = this.collecting(true, [], () => this.e.allocPush(this.gs[gi].g, spec.ptrs, spec.scalar, npop, this.sites[spec.site]));
+    const h = this.collecting(true, [], () => this.e.allocPush(at(this.gs, gi).g, spec.ptrs, spec.scalar, npop, at(this.sites, spec.site)));
     const top = this.top(gi);
     const popped = top.splice(top.length - npop, npop);
     const fields = new Array(spec.ptrs).fill(0);
@@ -471,7 +470,7 @@ export class Driver {
   }
 
   /** A safe point without allocation: marking may advance and a cycle may finish. `g` 0 = the current goroutine. */
-  yieldFor(units: number, g = this.gs.length > 0 ? this.gs[0].g : 0): void {
+  yieldFor(units: number, g = this.gs.length > 0 ? at(this.gs, 0).g : 0): void {
     this.collecting(true, [], () => this.e.yield(g, units));
   }
 
@@ -617,7 +616,7 @@ export class Driver {
     expect(e.stats().goroutines).toBe(this.gs.length);
     for (const g of this.gs) {
       expect(e.frames(g.g)).toBe(g.frames.length);
-      const top = g.frames[g.frames.length - 1];
+      const top = at(g.frames, -1);
       expect(e.frameSlots(g.g)).toBe(top.length);
       expect(top.map((_, i) => e.getLocal(g.g, i))).toEqual(top.map((v) => this.handle(v)));
     }
@@ -788,7 +787,7 @@ export class Driver {
         this.pushFrame(this.gi(op.g), op.slots);
         return true;
       case "popFrame":
-        if (n === 0 || this.gs[this.gi(op.g)].frames.length === 1) return false;
+        if (n === 0 || at(this.gs, this.gi(op.g)).frames.length === 1) return false;
         this.popFrame(this.gi(op.g));
         return true;
       case "spawn":
@@ -814,7 +813,7 @@ export class Driver {
         return true;
       case "yield":
         if (op.g === undefined) this.yieldFor(op.units);
-        else this.yieldFor(op.units, op.g < n ? this.gs[this.gi(op.g)].g : 0);
+        else this.yieldFor(op.units, op.g < n ? at(this.gs, this.gi(op.g)).g : 0);
         return true;
     }
   }

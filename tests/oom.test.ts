@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { Engine } from "../src/engine/engine.js";
 import { BadRequestError, OutOfMemoryError } from "../src/engine/errors.js";
 import * as abi from "../contract/abi.js";
-import { PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, expectedSlotBytes, objectBytes, snapshot } from "./helpers.js";
+import { at, PAGE, engine, expectThrow, expectUnchanged, expectVerifyClean, expectedSlotBytes, objectBytes, snapshot } from "./helpers.js";
 
 const MiB = 1 << 20;
 /** Every strategy that must never lose an object. */
@@ -30,7 +30,7 @@ function fillRooted(e: Engine, g: number, pointers: number, scalar: number, site
   const perSite = new Map<string, number>(sites.map((s) => [s, 0]));
   let count = 0;
   for (;;) {
-    const name = sites[count % sites.length];
+    const name = at(sites, count % sites.length);
     try {
       e.allocPush(g, pointers, scalar, count === 0 ? 0 : 1, e.site(name));
     } catch (err) {
@@ -86,8 +86,8 @@ describe("out of memory", () => {
         const sites = new Map(c.sites.map((s) => [s.name, { objects: s.objects, bytes: s.bytes }]));
         expect(sites).toEqual(new Map([...perSite].filter(([, n]) => n > 0).map(([name, n]) => [name, { objects: n, bytes: n * slot }])));
         expect(c.sites.map((s) => s.bytes)).toEqual(c.sites.map((s) => s.bytes).sort((x, y) => y - x));
-        expect(error.message).toContain(c.sites[0].name);
-        expect(c.classes).toEqual([{ sizeClass: c.classes[0].sizeClass, objectBytes: slot > 32768 ? 0 : slot, objects: count, bytes: count * slot }]);
+        expect(error.message).toContain(at(c.sites, 0).name);
+        expect(c.classes).toEqual([{ sizeClass: at(c.classes, 0).sizeClass, objectBytes: slot > 32768 ? 0 : slot, objects: count, bytes: count * slot }]);
         // The heap really was full: less than one more span's worth of pages is left.
         expect(c.freePages * PAGE).toBeLessThan(Math.max(slot, 10 * PAGE));
 

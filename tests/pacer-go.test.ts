@@ -24,6 +24,7 @@ import type { CycleRecord, Engine, EngineOptions } from "../src/engine/engine.js
 import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
 import { scenarios } from "../src/scenarios/index.js";
+import { at } from "./helpers.js";
 
 const MiB = 1 << 20;
 const HEAP_MINIMUM = 4 * MiB; // Go's defaultHeapMinimum
@@ -69,7 +70,7 @@ describe.each([25, 50, 100, 200, 400])("GOGC=%i on churn with 1000 goroutines", 
     const cycles = natural(r).filter((c) => c.cycle > 1);
     expect(cycles.length).toBeGreaterThan(2);
     for (const c of cycles) {
-      const prev = r.cycles[c.cycle - 2];
+      const prev = at(r.cycles, c.cycle - 2);
       const goal = goGoal(prev, c.globalsBytes, gogc);
       // The trigger in force when the cycle started, and the goal it then ran against (64 KiB past its start).
       expect({ cycle: c.cycle, trigger: c.triggerBytes }).toEqual({ cycle: c.cycle, trigger: goTrigger(prev, c, goal) });
@@ -81,8 +82,8 @@ describe.each([25, 50, 100, 200, 400])("GOGC=%i on churn with 1000 goroutines", 
       expect({ cycle: c.cycle, ratio: c.assistRatio }).toEqual({ cycle: c.cycle, ratio });
     }
     // The stacks in the goal are those scanned (1000 × 21 words), not those allocated (1000 × 8 KiB).
-    expect(cycles[0].stackScanWork).toBe(1000 * (1 + 4 * 5) * 4);
-    expect(cycles[0].stackBytes).toBe(1000 * 8192);
+    expect(at(cycles, 0).stackScanWork).toBe(1000 * (1 + 4 * 5) * 4);
+    expect(at(cycles, 0).stackBytes).toBe(1000 * 8192);
     expect(r.verify.lostObjects).toBe(0);
   });
 });
@@ -131,8 +132,8 @@ describe("assists (gcAssistAlloc)", () => {
     // One assist of 16,384 words of scan work; like Go's gcDrainN it finishes the object it is in,
     // so it may overshoot by less than one list node's scan (header + its pointer: 3 words).
     expect(assists.length).toBe(1);
-    expect(assists[0].words).toBeGreaterThanOrEqual((64 << 10) / 4);
-    expect(assists[0].words).toBeLessThan((64 << 10) / 4 + 3);
+    expect(at(assists, 0).words).toBeGreaterThanOrEqual((64 << 10) / 4);
+    expect(at(assists, 0).words).toBeLessThan((64 << 10) / 4 + 3);
   });
 
   it("an assist steals background scan credit before it marks", async () => {
@@ -159,7 +160,7 @@ describe("assists (gcAssistAlloc)", () => {
     expect(part.e.slices.length - n).toBeGreaterThan(0);
     const stolen = events.slice(0, assistAt).filter((s) => s.kind === "background").reduce((a, s) => a + s.words, 0);
     expect(stolen).toBeLessThan((64 << 10) / 4);
-    const assist = events[assistAt].words;
+    const assist = at(events, assistAt).words;
     expect(assist).toBeGreaterThanOrEqual((64 << 10) / 4 - stolen - 3);
     expect(assist).toBeLessThan((64 << 10) / 4 - stolen + 3);
   });

@@ -8,6 +8,7 @@ import { loadEngine } from "../src/node/loader.js";
 import type { Barrier, EngineOptions } from "../src/engine/engine.js";
 import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
+import { at } from "./helpers.js";
 
 const LIVE = 150_000; // ≈ 5.5 MiB live: above the 4 MiB heap minimum at GOGC=100
 
@@ -23,7 +24,7 @@ describe.each(["stw", "hybrid"] as const)("pacer under %s", (barrier) => {
     const natural = r.cycles.filter((c) => !c.forced);
     expect(natural.length).toBeGreaterThan(4);
     for (const c of natural.slice(2)) {
-      const prev = r.cycles[c.cycle - 2];
+      const prev = at(r.cycles, c.cycle - 2);
       // mgcpacer.go commit: heapMarked + (heapMarked + lastStackScan + globalsScan) × GOGC/100; with
       // 16 goroutines of 8 frames the stack scanned is each stack's used words (frame headers included).
       const goal = 2 * prev.heapMarkedBytes + prev.stackScanWork + c.globalsBytes;
@@ -45,8 +46,9 @@ describe.each(["stw", "hybrid"] as const)("pacer under %s", (barrier) => {
     // (Go's lastHeapScan is 0) and, under GOGC=off, revise() lets its goal stretch as in Go, so it may
     // overshoot by up to the 1 MiB headroom; every later cycle stays under the limit.
     const headroom = 1 << 20;
-    expect(r.heap.peakBytes + r.cycles[0].stackBytes).toBeLessThanOrEqual(limit + headroom);
-    expect(r.cycles[0].heapEndBytes + r.cycles[0].stackBytes).toBeLessThanOrEqual(limit + headroom);
+    const first = at(r.cycles, 0);
+    expect(r.heap.peakBytes + first.stackBytes).toBeLessThanOrEqual(limit + headroom);
+    expect(first.heapEndBytes + first.stackBytes).toBeLessThanOrEqual(limit + headroom);
     for (const c of r.cycles.slice(1)) expect(c.heapEndBytes + c.stackBytes).toBeLessThanOrEqual(limit);
   });
 

@@ -11,7 +11,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import type { Engine } from "../src/engine/engine.js";
-import { PAGE, engine, expectVerifyClean } from "./helpers.js";
+import { at, PAGE, engine, expectVerifyClean } from "./helpers.js";
 
 const GLOBALS = 4096;
 
@@ -113,7 +113,7 @@ describe("page heap", () => {
           } else {
             const live = [...m.objects.keys()];
             if (live.length === 0) continue;
-            free(m, [...new Set(op.picks.map((i) => live[i % live.length]))]);
+            free(m, [...new Set(op.picks.map((i) => at(live, i % live.length)))]);
           }
           check(m);
         }

@@ -13,6 +13,7 @@ import { EXACT_PERCENTILES, PauseStats, percentile, summarizePauses, summarizeWo
 import { CYCLE_CAP, EventRecorder, LongestKept, PAUSE_CAP, SLICE_CAP, SliceSample, STACK_PAUSE_CAP, type RecordMode } from "../src/engine/records.js";
 import { seededRandom } from "../src/scenario/scenario.js";
 import type { Pause } from "../src/engine/engine.js";
+import { at } from "./helpers.js";
 
 const pause = (startNs: number, ns: number, words = 0): Pause => ({ kind: "mark-termination", cycle: 1, startNs, endNs: startNs + ns, words, stacks: 0, objects: 0 });
 
@@ -121,7 +122,7 @@ describe("PauseStats", () => {
     const ns = Array.from({ length: 50_000 }, () => 100 + 1e7 * rnd() ** 4);
     const words = ns.map((v) => Math.floor(v / 3));
     const st = new PauseStats();
-    ns.forEach((v, i) => st.add(v, words[i]));
+    ns.forEach((v, i) => st.add(v, at(words, i)));
     const wall = st.wall();
     const work = st.work();
     expect(wall.percentiles).toBe("histogram");

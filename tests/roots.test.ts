@@ -10,7 +10,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import type { Engine } from "../src/engine/engine.js";
-import { engine, expectVerifyClean, sum } from "./helpers.js";
+import { at, engine, expectVerifyClean, sum } from "./helpers.js";
 
 const INITIAL_WORDS = 2048;
 
@@ -37,7 +37,7 @@ class StackModel {
   }
 
   top(m: MG): number[] {
-    return m.frames[m.frames.length - 1];
+    return at(m.frames, -1);
   }
 
   rooted(): number[] {
@@ -98,7 +98,7 @@ function apply(model: StackModel, op: StackOp): void {
   const e = model.e;
   const pick = (v: number) => {
     const r = model.rooted();
-    return r.length === 0 || v % 6 === 0 ? 0 : r[v % r.length];
+    return r.length === 0 || v % 6 === 0 ? 0 : at(r, v % r.length);
   };
   if (op.k === "collect") {
     const rooted = model.rooted();
@@ -114,7 +114,7 @@ function apply(model: StackModel, op: StackOp): void {
     return;
   }
   if (model.gs.length === 0) return;
-  const m = model.gs[op.g % model.gs.length];
+  const m = at(model.gs, op.g % model.gs.length);
   const top = model.top(m);
   switch (op.k) {
     case "allocBurst":
@@ -189,14 +189,14 @@ describe("goroutine stacks against the frame model", () => {
     const values: number[] = [];
     for (let i = 0; i < 40_000; i++) {
       values.push(e.allocPush(g, 0, 4, 0));
-      e.setUint32(values[i], 0, i);
+      e.setUint32(at(values, i), 0, i);
       if (i % 9_999 === 0) e.collect();
     }
     // 40,001 words need 65,536: one page doubled five times.
     expect(e.stats().stackBytes).toBe(65_536 * 4);
     e.collect();
     expect(e.stats().markedObjects).toBe(40_000);
-    for (let i = 0; i < 40_000; i++) if (e.getLocal(g, i) !== values[i] || e.getUint32(values[i], 0) !== i) expect.fail(`slot ${i}`);
+    for (let i = 0; i < 40_000; i++) if (e.getLocal(g, i) !== values[i] || e.getUint32(at(values, i), 0) !== i) expect.fail(`slot ${i}`);
     for (let i = 39_999; i >= 0; i--) if (e.pop(g) !== values[i]) expect.fail(`pop ${i}`);
     e.collect();
     expect(e.stats().markedObjects).toBe(0);
@@ -245,7 +245,7 @@ describe("goroutine stacks against the frame model", () => {
     e.drop(g, 4);
     e.collect();
     expect(e.stats().markedObjects).toBe(4);
-    e.setGlobal(0, objs[1]);
+    e.setGlobal(0, at(objs, 1));
     e.setGlobal(3, 0);
     e.collect();
     expect(objs.map((p) => e.isLive(p))).toEqual([false, true, true, false]);

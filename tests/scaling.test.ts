@@ -10,6 +10,7 @@ import { loadEngine } from "../src/node/loader.js";
 import type { Barrier, Engine } from "../src/engine/engine.js";
 import { runScenario } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
+import { at } from "./helpers.js";
 
 const GLOBALS = 16;
 
@@ -61,7 +62,7 @@ describe("dijkstra: mark termination rescans the stacks that ran", () => {
     // `running` goroutines run after their scan: their stacks are dirty again.
     for (const g of gs.slice(0, running)) e.setLocal(g, 0, e.getLocal(g, 1));
     e.collect();
-    return e.cycles[0].rescanWords;
+    return at(e.cycles, 0).rescanWords;
   }
 
   it("grows with the total slots of dirty stacks, and only of dirty ones", async () => {

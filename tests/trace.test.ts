@@ -12,7 +12,9 @@ describe("--trace", () => {
       runs.push(await runScenario(churn, (o) => loadEngine({ ...o, build: "debug", barrier, gogc: 25, recordEvents: "all" }), { params: { live: 5000, goroutines: 8, "stack-depth": 4, steps: 40_000 } }));
     }
     const doc = JSON.parse(traceJson(runs)) as { traceEvents: Ev[] };
-    expect(Array.isArray(doc.traceEvents)).toBe(true);
+    // One process per run, in order, named after it.
+    const processes = doc.traceEvents.filter((e) => e.name === "process_name").map((e) => [e.pid, e.args?.name]);
+    expect(processes).toEqual([[1, "churn · stw"], [2, "churn · dijkstra"], [3, "churn · hybrid"]]);
     for (const e of doc.traceEvents) {
       expect(["X", "C", "M"]).toContain(e.ph);
       expect(typeof e.name).toBe("string");
@@ -33,6 +35,10 @@ describe("--trace", () => {
       expect(doc.traceEvents.some((e) => e.pid === pid && e.ph === "C" && e.name === "heap")).toBe(true);
       const scans = doc.traceEvents.filter((e) => e.pid === pid && e.cat === "stack").length;
       expect(scans).toBe(r.gc.stackPauses.count);
+      // Every mark slice, and every cycle with its two heap counter samples (start and end).
+      expect(doc.traceEvents.filter((e) => e.pid === pid && e.cat === "mark").length).toBe(r.records.slices.total);
+      expect(doc.traceEvents.filter((e) => e.pid === pid && e.cat === "cycle").length).toBe(r.records.cycles.total);
+      expect(doc.traceEvents.filter((e) => e.pid === pid && e.ph === "C" && e.name === "heap").length).toBe(2 * r.records.cycles.total);
     });
   });
 });

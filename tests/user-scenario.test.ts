@@ -15,7 +15,7 @@ function readmeExample(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const block = /```js\n(\/\/ sessions\.js[\s\S]*?)```/.exec(readme);
   expect(block, "README has the sessions.js example").not.toBeNull();
-  return block![1];
+  return block![1]!;
 }
 
 describe("user scenarios", () => {

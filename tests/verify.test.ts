@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import type { Engine } from "../src/engine/engine.js";
 import * as abi from "../contract/abi.js";
-import { engine, expectVerifyClean } from "./helpers.js";
+import { at, engine, expectVerifyClean } from "./helpers.js";
 
 /** Stores a raw word at byte address `a`, with no check and no barrier. */
 function poke(e: Engine, a: number, v: number): void {
@@ -93,7 +93,7 @@ describe("allocWith keeps its arguments alive while it may collect", () => {
     expect([e.isLive(f0), e.isLive(f1)]).toEqual([true, true]);
     expect([e.readField(p, 0), e.readField(p, 1)]).toEqual([f0, f1]);
     // The cycle marked exactly the two pinned arguments.
-    expect(e.cycles[0].markedObjects).toBe(2);
+    expect(at(e.cycles, 0).markedObjects).toBe(2);
     const g = e.spawn();
     e.push(g, p);
     e.collect();

@@ -229,9 +229,12 @@ export interface ObjectHeader {
 }
 
 
+/** The max heap an engine gets unless told otherwise. */
+export const DEFAULT_MAX_HEAP = 1 << 30;
+
 const DEFAULTS = {
   barrier: "stw" as Barrier,
-  maxHeap: 1 << 30,
+  maxHeap: DEFAULT_MAX_HEAP,
   gogc: 100 as number | "off",
   memoryLimit: 0,
   backgroundPercent: 25,

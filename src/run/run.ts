@@ -12,7 +12,7 @@ import type { Barrier, CycleRecord, Engine, EngineOptions, HeapStats, MarkSlice,
 import type { PauseSummary, WorkSummary } from "../metrics/pauses.js";
 import type { MmuPoint } from "../metrics/mmu.js";
 import type { RecordMode, RecordsSummary } from "../engine/records.js";
-import { resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext } from "../scenario/scenario.js";
+import { mergeResult, resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext, type ScenarioResult } from "../scenario/scenario.js";
 
 export interface RunConfig {
   params: Params;
@@ -29,6 +29,8 @@ export interface RunResult {
   scenario: string;
   config: RunConfig;
   output: string[];
+  /** What the scenario reported with ctx.result: its invariants as numbers, strings and booleans ({} if none). */
+  result: ScenarioResult;
   gc: {
     cycles: number;
     forcedCycles: number;
@@ -38,7 +40,6 @@ export interface RunResult {
     stwWork: WorkSummary;
     /** Per-goroutine stack-scan pauses, reported apart from the global ones. */
     stackPauses: PauseSummary & WorkSummary;
-    /** All mark work, wherever it ran: words scanned in pauses, background slices and assists. */
     /**
      * Every word of mark work (roots and objects), wherever it ran; the three
      * parts add up to the total: stop-the-world pauses, background slices and
@@ -136,7 +137,12 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Drives the scenario: run(ctx), or setup / step i / teardown. Tracks the step for error messages. */
+/**
+ * Drives the scenario: run(ctx), or setup / step i / teardown. Tracks the
+ * step for error messages. A step that returns no promise is not awaited:
+ * an await per step would cost a microtask turn each, millions of them in a
+ * large run.
+ */
 async function drive(scenario: Scenario, ctx: ScenarioContext, at: { step: number | null }): Promise<void> {
   if (scenario.run) {
     await scenario.run(ctx);
@@ -147,7 +153,8 @@ async function drive(scenario: Scenario, ctx: ScenarioContext, at: { step: numbe
   const every = Math.max(1, Math.floor(n / 200));
   for (let i = 0; i < n; i++) {
     at.step = i;
-    await scenario.step!(ctx, i);
+    const pending = scenario.step!(ctx, i);
+    if (pending) await pending;
     if (i % every === 0) ctx.progress(i / n);
   }
   at.step = null;
@@ -161,6 +168,8 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
   const engine = await makeEngine({ ...scenario.engineOptions?.(params), ...options.engine });
   options.onEngine?.(engine);
   const output: string[] = [];
+  const reported: ScenarioResult = {};
+  const random = seededRandom(seed);
   const ctx: ScenarioContext = {
     engine,
     params,
@@ -168,7 +177,9 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
       output.push(line);
       options.onLine?.(line);
     },
-    random: seededRandom(seed),
+    result: (fields) => mergeResult(reported, fields),
+    random,
+    randomInt: (n) => Math.floor(random() * n),
     progress: (f) => options.onProgress?.(Math.min(1, Math.max(0, f))),
     state: {},
   };
@@ -200,7 +211,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     seed,
     build: options.build ?? "release",
   };
-  const result = summarize(scenario.name, engine, config, output, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu, atEnd });
+  const result = summarize(scenario.name, engine, config, output, reported, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu, atEnd });
   if (failure !== null) {
     const err = new ScenarioError(scenario.name, at.step, failure, result);
     result.error = { message: err.message, step: at.step };
@@ -219,7 +230,7 @@ interface Span {
   atEnd: HeapStats;
 }
 
-function summarize(name: string, engine: Engine, config: RunConfig, output: string[], span: Span): RunResult {
+function summarize(name: string, engine: Engine, config: RunConfig, output: string[], reported: ScenarioResult, span: Span): RunResult {
   const s = engine.stats();
   const v = engine.verify();
   const ev = engine.events;
@@ -229,6 +240,7 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
     scenario: name,
     config,
     output,
+    result: reported,
     gc: {
       cycles: s.cycles,
       forcedCycles: t.forced,

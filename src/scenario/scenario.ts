@@ -20,13 +20,26 @@ export interface ParamSpec {
 
 export type Params = Record<string, number>;
 
+/** A value a scenario reports: what JSON carries without loss. */
+export type ResultValue = number | string | boolean;
+/** A scenario's structured result: flat, or one level nested (e.g. checks per depth). */
+export type ScenarioResult = Record<string, ResultValue | Record<string, ResultValue>>;
+
 export interface ScenarioContext {
   engine: Engine;
   params: Params;
   /** Emits one line of the scenario's own output. */
   print(line: string): void;
+  /**
+   * Reports the invariants the run established as data (the RunResult's
+   * `result`, in --json), so tests and tools read numbers instead of parsing
+   * printed prose. Calls merge: a later key replaces an earlier one.
+   */
+  result(fields: ScenarioResult): void;
   /** Deterministic random numbers in [0, 1) from the run's seed. */
   random(): number;
+  /** A deterministic random integer in [0, n): Math.floor(random() * n), one draw. */
+  randomInt(n: number): number;
   /** Reports progress in [0, 1] (drives the progress bar of long runs). */
   progress(fraction: number): void;
   /** Free-form state a stepped scenario keeps between setup, steps and teardown. */
@@ -101,6 +114,36 @@ export function resolveParams(scenario: Scenario, given: Record<string, string |
   }
   for (const spec of scenario.params) out[spec.name] = parseParam(spec, given[spec.name] ?? spec.default);
   return out;
+}
+
+/**
+ * Checks `fields` against the ScenarioResult shape and merges them into
+ * `into`; a bad value throws naming its key, so a user scenario learns at the
+ * call what --json could not have carried (NaN, undefined, functions, arrays,
+ * deeper nesting).
+ */
+export function mergeResult(into: ScenarioResult, fields: ScenarioResult): void {
+  if (!fields || typeof fields !== "object" || Array.isArray(fields)) throw new TypeError("ctx.result takes an object of fields");
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [inner, v] of Object.entries(value)) checkResultValue(`${key}.${inner}`, v);
+      into[key] = { ...value };
+    } else {
+      checkResultValue(key, value);
+      into[key] = value;
+    }
+  }
+}
+
+function checkResultValue(key: string, value: unknown): void {
+  const ok = typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+  if (!ok) throw new TypeError(`ctx.result: ${key} must be a finite number, a string or a boolean (or, at the top level, an object of them), got ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value !== null && typeof value === "object") return "an object nested too deep";
+  return typeof value === "number" ? String(value) : typeof value;
 }
 
 /** mulberry32: a small, fast, well-distributed 32-bit generator; same seed, same sequence. */

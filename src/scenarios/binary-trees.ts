@@ -14,10 +14,11 @@
  * marking: the trees of each depth are built round-robin by `goroutines`
  * workers, each of which first calls `stack-depth` frames of 4 slots that
  * point at the long-lived tree (so every stack scan has real work). The
- * output is the same whatever the knobs.
+ * output is the same whatever the knobs. Each depth d is one step.
  */
-import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
 import type { Engine } from "../engine/engine.js";
+import type { Params } from "../scenario/scenario.js";
+import { stepped } from "../scenario/toolkit.js";
 import { bottomUpTree, countNodes } from "./trees.js";
 
 const MIN_DEPTH = 4;
@@ -37,7 +38,22 @@ function spawnWorkers(e: Engine, g: number, count: number, depth: number): numbe
   return workers;
 }
 
-export const binaryTrees: Scenario = {
+/** N, but at least MIN_DEPTH + 2, as the benchmark says. */
+const maxDepthOf = (p: Params): number => Math.max(MIN_DEPTH + 2, p.depth);
+
+/** What the depths share: the main goroutine (holding the long-lived tree), the workers, the walk stack, the checks so far. */
+interface Trees {
+  g: number;
+  workers: number[];
+  site: number;
+  maxDepth: number;
+  stack: Uint32Array;
+  iterations: Record<string, number>;
+  checks: Record<string, number>;
+  stretchCheck: number;
+}
+
+export const binaryTrees = stepped<Trees>({
   name: "binary-trees",
   description: "Benchmarks Game binary-trees: many short-lived trees beside one long-lived tree",
   params: [
@@ -45,9 +61,11 @@ export const binaryTrees: Scenario = {
     { name: "goroutines", description: "worker goroutines building the trees round-robin", type: "int", default: 1, min: 1, max: 65_536 },
     { name: "stack-depth", description: "frames of 4 slots each worker holds (pointing at the long-lived tree)", type: "int", default: 0, min: 0, max: 4096 },
   ],
-  run(ctx: ScenarioContext): void {
+  // One step per depth d = 4, 6, … N.
+  steps: (p) => Math.floor((maxDepthOf(p) - MIN_DEPTH) / 2) + 1,
+  setup(ctx) {
     const e = ctx.engine;
-    const maxDepth = Math.max(MIN_DEPTH + 2, ctx.params.depth);
+    const maxDepth = maxDepthOf(ctx.params);
     const stretchDepth = maxDepth + 1;
     const site = e.site("binary-trees.node");
     const g = e.spawn();
@@ -55,22 +73,30 @@ export const binaryTrees: Scenario = {
     const stack = new Uint32Array(2 * stretchDepth + 2);
 
     bottomUpTree(e, g, stretchDepth, site);
-    ctx.print(`stretch tree of depth ${stretchDepth}\t check: ${countNodes(e, e.pop(g), stack)}`);
+    const stretchCheck = countNodes(e, e.pop(g), stack);
+    ctx.print(`stretch tree of depth ${stretchDepth}\t check: ${stretchCheck}`);
 
     bottomUpTree(e, g, maxDepth, site); // the long-lived tree stays on g's stack
-
     const workers = spawnWorkers(e, g, ctx.params.goroutines, ctx.params["stack-depth"]);
-    for (let d = MIN_DEPTH; d <= maxDepth; d += 2) {
-      const iterations = 2 ** (maxDepth - d + MIN_DEPTH);
-      let check = 0;
-      for (let i = 0; i < iterations; i++) {
-        const w = workers[i % workers.length];
-        bottomUpTree(e, w, d, site);
-        check += countNodes(e, e.pop(w), stack);
-      }
-      ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
-      ctx.progress((d - MIN_DEPTH + 2) / (maxDepth - MIN_DEPTH + 2));
-    }
-    ctx.print(`long lived tree of depth ${maxDepth}\t check: ${countNodes(e, e.peek(g), stack)}`);
+    return { g, workers, site, maxDepth, stack, iterations: {}, checks: {}, stretchCheck };
   },
-};
+  step(ctx, s, k) {
+    const e = ctx.engine;
+    const d = MIN_DEPTH + 2 * k;
+    const iterations = 2 ** (s.maxDepth - d + MIN_DEPTH);
+    let check = 0;
+    for (let i = 0; i < iterations; i++) {
+      const w = s.workers[i % s.workers.length];
+      bottomUpTree(e, w, d, s.site);
+      check += countNodes(e, e.pop(w), s.stack);
+    }
+    s.iterations[d] = iterations;
+    s.checks[d] = check;
+    ctx.print(`${iterations}\t trees of depth ${d}\t check: ${check}`);
+  },
+  teardown(ctx, s) {
+    const check = countNodes(ctx.engine, ctx.engine.peek(s.g), s.stack);
+    ctx.print(`long lived tree of depth ${s.maxDepth}\t check: ${check}`);
+    ctx.result({ maxDepth: s.maxDepth, stretchDepth: s.maxDepth + 1, stretchCheck: s.stretchCheck, iterations: s.iterations, checks: s.checks, longLivedCheck: check });
+  },
+});

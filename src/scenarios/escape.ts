@@ -21,13 +21,22 @@
  *
  * Invariants, after a forced collection: the list holds exactly the escaped
  * objects, newest first, and the live objects are exactly those plus the
- * list header — nothing that stayed local survives its frame.
+ * list header — nothing that stayed local survives its frame. One call is
+ * one step.
  */
-import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
+import { pacedCycles, stepped } from "../scenario/toolkit.js";
 
 const SINK = 0;
 
-export const escape: Scenario = {
+/** What the calls share: the goroutine, the site, the counters. */
+interface Escape {
+  g: number;
+  site: number;
+  allocated: number;
+  escaped: number;
+}
+
+export const escape = stepped<Escape>({
   name: "escape",
   description: "frame-local objects in many calls, a few escaping to a global list: only those survive",
   params: [
@@ -37,38 +46,40 @@ export const escape: Scenario = {
     { name: "call-depth", description: "each call nests 1 to this many frames", type: "int", default: 3, min: 1, max: 1000 },
     { name: "object-bytes", description: "scalar bytes per object", type: "int", default: 32, min: 4, max: 1 << 20 },
   ],
-  run(ctx: ScenarioContext): void {
+  steps: (p) => p.calls,
+  setup(ctx) {
     const e = ctx.engine;
-    const p = ctx.params;
-    const calls = p.calls;
-    const locals = p.locals;
-    const rnd = (n: number) => Math.floor(ctx.random() * n);
     const site = e.site("escape.local");
     const g = e.spawn();
     e.allocPush(g, 1, 8, 0, e.site("escape.sink"));
     e.setGlobal(SINK, e.pop(g));
-
-    let allocated = 0;
-    let escaped = 0;
-    const every = Math.max(1, Math.floor(calls / 100));
-    for (let call = 0; call < calls; call++) {
-      const depth = 1 + rnd(p["call-depth"]);
-      for (let d = 0; d < depth; d++) e.pushFrame(g, 0);
-      for (let l = 0; l < locals; l++) {
-        const obj = e.allocPush(g, 1, p["object-bytes"], 0, site);
-        e.setUint32(obj, 0, call);
-        allocated++;
-        if (ctx.random() * 100 < p["escape-percent"]) {
-          const sink = e.getGlobal(SINK);
-          e.writeField(e.peek(g), 0, e.field(sink, 0)); // obj.next = sink.head
-          e.writeField(sink, 0, e.peek(g)); // sink.head = obj: it escapes
-          escaped++;
-        }
+    return { g, site, allocated: 0, escaped: 0 };
+  },
+  step(ctx, s, call) {
+    const e = ctx.engine;
+    const p = ctx.params;
+    const g = s.g;
+    const depth = 1 + ctx.randomInt(p["call-depth"]);
+    for (let d = 0; d < depth; d++) e.pushFrame(g, 0);
+    for (let l = 0; l < p.locals; l++) {
+      const obj = e.allocPush(g, 1, p["object-bytes"], 0, s.site);
+      e.setUint32(obj, 0, call);
+      s.allocated++;
+      if (ctx.random() * 100 < p["escape-percent"]) {
+        const sink = e.getGlobal(SINK);
+        e.writeField(e.peek(g), 0, e.field(sink, 0)); // obj.next = sink.head
+        e.writeField(sink, 0, e.peek(g)); // sink.head = obj: it escapes
+        s.escaped++;
       }
-      for (let d = 0; d < depth; d++) e.popFrame(g); // return: the locals' frame is gone
-      if (call % every === 0) ctx.progress?.(call / calls);
     }
-    e.exit(g);
+    for (let d = 0; d < depth; d++) e.popFrame(g); // return: the locals' frame is gone
+  },
+  teardown(ctx, s) {
+    const e = ctx.engine;
+    const p = ctx.params;
+    const calls = p.calls;
+    const { allocated, escaped } = s;
+    e.exit(s.g);
 
     e.collect();
     let listed = 0;
@@ -80,17 +91,20 @@ export const escape: Scenario = {
       listed++;
     }
     const st = e.stats();
-    const site0 = e.composition().sites.find((s) => s.name === "escape.local");
+    const site0 = e.composition().sites.find((x) => x.name === "escape.local");
     const liveLocals = site0?.objects ?? 0;
     if (listed !== escaped || st.markedObjects !== escaped + 1 || liveLocals !== escaped) {
       throw new Error(`escape: ${st.markedObjects} objects live after GC (${liveLocals} locals), expected ${escaped} escaped + 1 header`);
     }
     const stayed = allocated - escaped;
-    const wasted = stayed * e.slotBytesFor(1, p["object-bytes"]);
+    const objectBytes = e.slotBytesFor(1, p["object-bytes"]);
+    const wasted = stayed * objectBytes;
+    const total = allocated * objectBytes;
+    const collections = pacedCycles(e.cycles).length;
     ctx.print(`escape: ${calls} calls (1 to ${p["call-depth"]} frames deep), ${allocated} objects allocated as frame locals`);
     ctx.print(`${escaped} escaped into the global list (${allocated ? ((100 * escaped) / allocated).toFixed(1) : 0}%), ${stayed} stayed local and died with their frames`);
     ctx.print(`after GC: ${st.markedObjects} live objects == ${escaped} escaped + 1 list header`);
-    const total = allocated * e.slotBytesFor(1, p["object-bytes"]);
-    ctx.print(`kept on the stack, the ${stayed} non-escaping locals would have spared the heap ${Math.round(wasted / 1024)} of the ${Math.round(total / 1024)} KiB allocated (${e.cycles.filter((c) => !c.forced).length} collections ran)`);
+    ctx.print(`kept on the stack, the ${stayed} non-escaping locals would have spared the heap ${Math.round(wasted / 1024)} of the ${Math.round(total / 1024)} KiB allocated (${collections} collections ran)`);
+    ctx.result({ calls, allocated, escaped, stayed, listed, liveObjects: st.markedObjects, collections, objectBytes, allocatedBytes: total, wastedBytes: wasted });
   },
-};
+});

@@ -34,6 +34,7 @@
  * large fails with too-many-goroutines, as a real leak ends in OOM.
  */
 import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
+import { cycleTrend, kib, progressMeter } from "../scenario/toolkit.js";
 
 const SLOTS = 4;
 const CH_BUF = 0; // channel: [buffered value, waiting sender's value]
@@ -63,7 +64,7 @@ export const goroutineLeak: Scenario = {
     const e = ctx.engine;
     const p = ctx.params;
     const fixed = p.fixed === 1;
-    const rnd = (n: number) => Math.floor(ctx.random() * n);
+    const rnd = (n: number) => ctx.randomInt(n);
     const reqSite = e.site("goroutine-leak.request");
     const bodySite = e.site("goroutine-leak.body");
     const chanSite = e.site("goroutine-leak.chan");
@@ -112,11 +113,11 @@ export const goroutineLeak: Scenario = {
       }
     };
 
-    const every = Math.max(1, Math.floor(p.requests / 100));
+    const progress = progressMeter(ctx, p.requests); // turns are not known in advance: progress by requests started
     while (started < p.requests || inFlight.length > 0) {
       while (inFlight.length < p.concurrency && started < p.requests) {
         start();
-        if (started % every === 0) ctx.progress?.(started / p.requests);
+        progress(started);
       }
       peakGoroutines = Math.max(peakGoroutines, inFlight.length + blocked.length);
       const i = rnd(inFlight.length);
@@ -138,10 +139,11 @@ export const goroutineLeak: Scenario = {
     if (s.goroutines !== expected || blocked.length !== expected) {
       throw new Error(`goroutine-leak: ${s.goroutines} goroutines left, expected ${expected}`);
     }
-    const stacks = e.cycles.filter((c) => !c.forced).map((c) => c.stackBytes);
+    const stacks = cycleTrend(e.cycles, "stackBytes");
     ctx.print(`goroutine-leak (${fixed ? "fixed: buffered channel" : "leaky: unbuffered channel"}): ${p.requests} requests, ${served} answered, ${timedOut} timed out`);
-    ctx.print(`goroutines left blocked: ${s.goroutines} (peak ${peakGoroutines} alive), holding ${Math.round(s.stackBytes / 1024)} KiB of stacks`);
-    if (stacks.length > 0) ctx.print(`stack KiB at each cycle: ${stacks.map((b) => Math.round(b / 1024)).join(" ")}`);
+    ctx.print(`goroutines left blocked: ${s.goroutines} (peak ${peakGoroutines} alive), holding ${kib(s.stackBytes)} KiB of stacks`);
+    if (stacks.length > 0) ctx.print(`stack KiB at each cycle: ${stacks.map(kib).join(" ")}`);
+    ctx.result({ fixed, requests: p.requests, answered: served, timedOut, blockedGoroutines: s.goroutines, peakGoroutines, stackBytes: s.stackBytes, cycles: stacks.length });
     // The blocked workers stay blocked: a leak outlives the program's main loop.
   },
 };

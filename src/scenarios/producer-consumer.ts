@@ -22,6 +22,7 @@
  * is empty.
  */
 import type { Scenario, ScenarioContext } from "../scenario/scenario.js";
+import { progressMeter } from "../scenario/toolkit.js";
 
 const QUEUE = 0;
 const ITEM_SCALAR = 8;
@@ -53,7 +54,7 @@ export const producerConsumer: Scenario = {
     const p = ctx.params;
     const capacity = p.capacity;
     const items = p.items;
-    const rnd = (n: number) => Math.floor(ctx.random() * n);
+    const rnd = (n: number) => ctx.randomInt(n);
     const itemSite = e.site("producer-consumer.item");
     const payloadSite = e.site("producer-consumer.payload");
     const resultSite = e.site("producer-consumer.result");
@@ -124,7 +125,7 @@ export const producerConsumer: Scenario = {
     };
 
     const all = producers.length + consumers.length;
-    const every = Math.max(1, Math.floor(items / 100));
+    const progress = progressMeter(ctx, items); // turns are not known in advance: progress by items consumed
     while (consumed < items) {
       turns++;
       const k = rnd(all);
@@ -155,7 +156,7 @@ export const producerConsumer: Scenario = {
           continue;
         }
         consume(c);
-        if (consumed % every === 0) ctx.progress?.(consumed / items);
+        progress(consumed);
       }
       if (count > capacity) throw new Error(`producer-consumer: queue length ${count} exceeds capacity ${capacity}`);
     }
@@ -170,5 +171,6 @@ export const producerConsumer: Scenario = {
     ctx.print(`producer-consumer: ${p.producers} producers → queue of capacity ${capacity} → ${p.consumers} consumers, ${turns} turns`);
     ctx.print(`produced ${produced}, consumed ${consumed} in order; queue length now ${count}`);
     ctx.print(`max queue length ${maxCount} ≤ capacity ${capacity}; sends blocked ${blockedSends} times, receives found it empty ${emptyReceives} times`);
+    ctx.result({ producers: p.producers, consumers: p.consumers, capacity, turns, produced, consumed, queueLength: count, maxQueueLength: maxCount, blockedSends, emptyReceives });
   },
 };

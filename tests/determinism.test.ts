@@ -41,7 +41,7 @@ describe("determinism", () => {
       expect(r.gc.cycles, k).toBeGreaterThan(1);
       // Every strategy's pauses do some work (at least the globals and pins); stw's is the whole mark.
       expect(r.gc.stwWork.maxWords, k).toBeGreaterThan(0);
-      if (k !== "stw") expect(a.stw.gc.stwWork.maxWords, k).toBeGreaterThan(r.gc.stwWork.maxWords);
+      if (k !== "stw") expect(a.stw!.gc.stwWork.maxWords, k).toBeGreaterThan(r.gc.stwWork.maxWords);
       // The barrier runs only under the barrier strategies: stw marks with the world stopped, none has none.
       if (k === "stw" || k === "none") expect([r.barrier.calls, r.barrier.shaded], k).toEqual([0, 0]);
       else expect(r.barrier.calls, k).toBeGreaterThan(0);
@@ -49,9 +49,10 @@ describe("determinism", () => {
       if (k !== "none") expect(r.verify.lostObjects, k).toBe(0);
     }
     // The point of the test: the deterministic counters of two runs with one seed are equal, strategy by strategy.
-    for (const k of Object.keys(a)) {
-      expect([b[k].gc.work.totalWords, b[k].gc.stwWork.maxWords, b[k].barrier.calls, b[k].gc.stackPauses.count], k).toEqual(
-        [a[k].gc.work.totalWords, a[k].gc.stwWork.maxWords, a[k].barrier.calls, a[k].gc.stackPauses.count],
+    for (const [k, x] of Object.entries(a)) {
+      const y = b[k]!;
+      expect([y.gc.work.totalWords, y.gc.stwWork.maxWords, y.barrier.calls, y.gc.stackPauses.count], k).toEqual(
+        [x.gc.work.totalWords, x.gc.stwWork.maxWords, x.barrier.calls, x.gc.stackPauses.count],
       );
     }
     expect(withoutWallTimes(a)).toEqual(withoutWallTimes(b));

@@ -11,11 +11,12 @@ import type { Scenario } from "../src/scenario/scenario.js";
 import { loadEngine } from "../src/node/loader.js";
 import { runScenario } from "../src/run/run.js";
 import { cli, cliJson } from "./cli-helper.js";
-import { cyclePauseNs, heapInuseBytes, memstats, NO_GOAL, pauseRing } from "../src/report/memstats.js";
+import { cyclePauseNs, heapInuseBytes, memstats, NO_GOAL, pauseRing, type MemStats } from "../src/report/memstats.js";
+import { at } from "./helpers.js";
 import { jsonReport } from "../src/report/text.js";
 import type { RunResult } from "../src/run/run.js";
 
-type Doc = RunResult & { memstats: Record<string, number> & { PauseNs: number[] } };
+type Doc = RunResult & { memstats: MemStats };
 
 /** The fields every run's memstats must agree with in its own RunResult. */
 function expectOwnNumbers(j: Doc): void {
@@ -52,14 +53,14 @@ describe("memstats in --json", () => {
     expect(j.gc.cycles).toBeGreaterThan(2);
     expectOwnNumbers(j);
     // hybrid: a cycle's PauseNs is its sweep termination plus its mark termination pause.
-    const c = j.cycles[0];
+    const c = at(j.cycles, 0);
     expect(j.memstats.PauseNs[0]).toBe(Math.round(c.sweepTermNs + c.markTermNs));
   });
 
   it("under stw a cycle's PauseNs is its one pause: all three phases", () => {
     const j = cliJson<Doc>("run", "binary-trees", "--depth", "12", "--barrier", "stw");
     expectOwnNumbers(j);
-    const c = j.cycles[0];
+    const c = at(j.cycles, 0);
     expect(j.memstats.PauseNs[0]).toBe(Math.round(c.sweepTermNs + c.markNs + c.markTermNs));
   });
 

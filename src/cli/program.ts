@@ -21,7 +21,10 @@ import { runPool, type PoolReport } from "../node/pool.js";
 import type { RunResult } from "../run/run.js";
 import { counted, formatNs, jsonReport, textSummary, type Colors } from "../report/text.js";
 import { clockResolutionNs, compareTable, verdicts } from "../report/compare.js";
-import { heapInuseBytes, memstats } from "../report/memstats.js";
+import { memstats } from "../report/memstats.js";
+
+/** A run's JSON document: the RunResult and Go's MemStats of it. */
+const withMemstats = (r: RunResult) => ({ ...r, memstats: memstats(r) });
 import { GcTracer } from "../report/gctrace.js";
 import { colorsFor, heapChart, Progress } from "./terminal.js";
 import { parseBarriers, parseGogc, parseGogcList, parseJobs, type Gogc } from "./flags.js";
@@ -81,8 +84,8 @@ function traceCycles(engine: Engine, flags: RunFlags): void {
 }
 
 /** `run`'s report: JSON (with Go's MemStats) or the text summary and heap chart, and the report files. */
-function printRun(cmd: Command, flags: RunFlags, result: RunResult, engine: Engine | undefined): void {
-  const doc = () => jsonReport(engine ? { ...result, memstats: memstats(result, heapInuseBytes(engine.stats())) } : result);
+function printRun(cmd: Command, flags: RunFlags, result: RunResult): void {
+  const doc = () => jsonReport(withMemstats(result));
   if (flags.json === true) {
     process.stdout.write(doc() + "\n");
   } else {
@@ -104,17 +107,13 @@ function runCommand(program: Command, chosen: Chosen | undefined, known: readonl
   run.action(async (name: string, flags: RunFlags) => {
     checkReportPaths(run, flags);
     const progress = new Progress(`${name} (${flags.barrier})`);
-    let engine: Engine | undefined;
     const outcome = await runJob(jobFor(run, name, flags, known, flags.barrier, run.getOptionValueSource("gogc") === "default" ? undefined : flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
       onProgress: (f) => progress.update(f),
-      onEngine: (e) => {
-        engine = e;
-        traceCycles(e, flags);
-      },
+      onEngine: (e) => traceCycles(e, flags),
     });
     progress.stop();
-    if (outcome.result) printRun(run, flags, outcome.result, engine);
+    if (outcome.result) printRun(run, flags, outcome.result);
     if (!outcome.ok) failWith(run, outcome);
     const lost = lossLine(outcome.result);
     if (lost) run.error(`error: ${lost}`, { exitCode: 3 });
@@ -123,7 +122,7 @@ function runCommand(program: Command, chosen: Chosen | undefined, known: readonl
 
 /** The --json document of a compare: by strategy, or by GOGC then strategy for a matrix. */
 function compareDoc(results: readonly RunResult[], gogcs: readonly Gogc[]): string {
-  const byStrategy = (rs: readonly RunResult[]) => Object.fromEntries(rs.map((r) => [r.config.barrier, r]));
+  const byStrategy = (rs: readonly RunResult[]) => Object.fromEntries(rs.map((r) => [r.config.barrier, withMemstats(r)]));
   return jsonReport(gogcs.length === 1 ? byStrategy(results) : Object.fromEntries(gogcs.map((g) => [String(g), byStrategy(results.filter((r) => r.config.gogc === g))])));
 }
 

@@ -7,11 +7,10 @@
  * Every figure is the state after the runner's final collection and sweep,
  * as ReadMemStats after runtime.GC() would see it. One figure is not in the
  * RunResult: HeapInuse needs the pages of in-use spans, which the caller
- * reads from the engine's stats (heapInuseBytes below).
+ * reads from the RunResult (heap.inUseBytes, from the engine's stats).
  */
-import type { CycleRecord, HeapStats } from "../engine/engine.js";
+import type { CycleRecord } from "../engine/engine.js";
 import type { RunResult } from "../run/run.js";
-import { PAGE_BYTES } from "../../contract/abi.js";
 
 /** Go's uint64 "no goal": ^uint64(0), which a JS number cannot hold exactly (see jsonReport). */
 export const NO_GOAL = 2n ** 64n - 1n;
@@ -60,10 +59,6 @@ export function pauseRing(cycles: readonly CycleRecord[], stw: boolean, numGC: n
   return ring;
 }
 
-/** Bytes in in-use heap spans (Go's HeapInuse): pages taken from the host, less free pages, less stack spans. */
-export function heapInuseBytes(s: Pick<HeapStats, "heapMappedBytes" | "pagesFree" | "stackBytes">): number {
-  return s.heapMappedBytes - s.pagesFree * PAGE_BYTES - s.stackBytes;
-}
 
 /** The goal of the cycle after the last one (Go's NextGC), or ^uint64(0) when there is none (GOGC=off, no limit). */
 function nextGC(r: RunResult): number | bigint {
@@ -72,13 +67,13 @@ function nextGC(r: RunResult): number | bigint {
   return last.nextGoalBytes < 0 ? NO_GOAL : last.nextGoalBytes;
 }
 
-/** The run's MemStats; `heapInuse` from heapInuseBytes(engine.stats()) at the end of the run. */
-export function memstats(r: RunResult, heapInuse: number): MemStats {
+/** The run's MemStats, from its RunResult alone (so compare's runs on worker threads have them too). */
+export function memstats(r: RunResult): MemStats {
   const stw = r.config.barrier === "stw";
   return {
     HeapAlloc: r.heap.bytesAllocated - r.heap.bytesFreed,
     HeapSys: r.heap.mappedBytes - r.heap.stackBytes,
-    HeapInuse: heapInuse,
+    HeapInuse: r.heap.inUseBytes,
     HeapObjects: r.heap.objectsAllocated - r.heap.objectsFreed,
     Mallocs: r.heap.objectsAllocated,
     Frees: r.heap.objectsFreed,

@@ -8,6 +8,7 @@
  * (src/records.ts), which keeps them in bounded memory as the run goes; the
  * timeline holds every event only when the engine records "all" (--trace).
  */
+import * as abi from "../../contract/abi.js";
 import type { Barrier, CycleRecord, Engine, EngineOptions, HeapStats, MarkSlice, Pause } from "../engine/engine.js";
 import type { PauseSummary, WorkSummary } from "../metrics/pauses.js";
 import type { MmuPoint } from "../metrics/mmu.js";
@@ -61,6 +62,8 @@ export interface RunResult {
     liveBytes: number;
     liveObjects: number;
     mappedBytes: number;
+    /** Bytes in in-use heap spans at the end (Go's HeapInuse): mapped pages, less free pages, less stack spans. */
+    inUseBytes: number;
     maxBytes: number;
     objectsAllocated: number;
     objectsFreed: number;
@@ -257,6 +260,7 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       liveBytes: s.markedBytes,
       liveObjects: s.markedObjects,
       mappedBytes: s.heapMappedBytes,
+      inUseBytes: s.heapMappedBytes - s.pagesFree * abi.PAGE_BYTES - s.stackBytes,
       maxBytes: s.heapMaxBytes,
       objectsAllocated: s.objectsAllocated,
       objectsFreed: s.objectsFreed,

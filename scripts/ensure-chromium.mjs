@@ -51,7 +51,11 @@ function main() {
   }
   if (onPath(NAMES)) return 0;
   const root = process.getuid?.() === 0;
-  if (root && onPath(["apt-get"]) && aptInstall() && onPath(NAMES)) return 0;
+  if (root && onPath(["apt-get"])) {
+    if (aptInstall() && onPath(NAMES)) return 0;
+    console.error("ensure-chromium: `apt-get install chromium` did not put chromium on PATH (see above); install a Chromium or set CHROMIUM=/path/to/chromium");
+    return 1;
+  }
   console.error("ensure-chromium: the tests need Chromium and none was found: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium");
   return 1;
 }

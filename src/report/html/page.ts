@@ -63,6 +63,7 @@ function alpha(hex: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+/** A duration in the largest unit that keeps it ≥ 1, to 3 significant digits (as the CLI prints). */
 function fmtNs(ns: number): string {
   if (ns < 1e3) return `${ns.toFixed(0)} ns`;
   if (ns < 1e6) return `${+(ns / 1e3).toPrecision(3)} µs`;
@@ -79,7 +80,7 @@ function isDecade(v: number): boolean {
 const decadeTick = (format: (v: number) => string) => (v: number | string) => (isDecade(Number(v)) ? format(Number(v)) : null);
 const axisTitle = (text: string) => ({ display: true, text, font: { size: 12, weight: "bold" as const } });
 const byIndex = (a: LegendItem, b: LegendItem) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0);
-/** A point's extra field as text (tooltips). */
+/** The point under a tooltip, with its extra fields. */
 const raw = (c: TooltipItem<"scatter">) => c.raw as Point;
 
 // ─── setup ─────────────────────────────────────────────────────────────────

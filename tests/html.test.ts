@@ -1,31 +1,36 @@
 /**
- * The HTML report, opened in a real headless Chromium (Debian's, through
- * playwright-core): every chart is drawn and shows each run's data in its
- * strategy's color, the page is self-contained (no request but the file
- * itself), and hostile text cannot break out of the page. Screenshots go to
+ * The HTML report, opened in a real headless Chromium (the system's, through
+ * playwright-core; tests/browser.ts finds it): every chart is drawn and shows
+ * each run's data in its strategy's color, the page is self-contained (no
+ * request but the file itself), hostile text cannot break out of the page,
+ * and a GOGC matrix fits a 1024-px window. The page script is TypeScript
+ * type-checked for the browser (tsconfig.page.json). Screenshots go to
  * test-output/ for a human to look at.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import type { Barrier } from "../src/engine/engine.js";
-import { binLabel, chartJsUmd, escapeHtml, jsonForScript, pauseHistogram, renderHtml } from "../src/node/html.js";
+import type { Browser, Page } from "playwright-core";
+import { BARRIERS, type Barrier, type Gogc } from "../src/engine/engine.js";
+import { pageAssets, renderHtml } from "../src/node/html.js";
+import { binLabel, pauseHistogram } from "../src/report/html/data.js";
+import { escapeHtml, jsonForScript } from "../src/report/html/escape.js";
 import { STRATEGIES } from "../src/engine/strategies.js";
 import { loadEngine } from "../src/node/loader.js";
 import { runScenario, type RunResult } from "../src/run/run.js";
 import { churn } from "../src/scenarios/churn.js";
+import { launchChromium } from "./browser.js";
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "test-output");
 
 /** A small churn run with several GC cycles (GOGC=50 keeps the goal near the 2 MiB minimum). */
-function churnRun(barrier: Barrier): Promise<RunResult> {
+function churnRun(barrier: Barrier, gogc: Gogc = 50, steps = 160_000): Promise<RunResult> {
   return runScenario(churn, (o) => loadEngine({ ...o, build: "release", barrier }), {
-    params: { live: 20_000, goroutines: 20, "stack-depth": 8, steps: 160_000 },
-    engine: { gogc: 50 },
+    params: { live: 20_000, goroutines: 20, "stack-depth": 8, steps },
+    engine: { gogc },
   });
 }
 
@@ -56,18 +61,18 @@ beforeAll(async () => {
   compared = [];
   for (const b of ["stw", "hybrid", "none"] as const) compared.push(await churnRun(b));
   single = compared[1]!;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** Writes `html` to test-output/`name`.html, opens it and measures every canvas. */
-async function open(html: string, name: string, colors: string[]): Promise<Opened> {
+/** Writes `html` to test-output/`name`.html, opens it in a `width`-px window and measures every canvas. */
+async function open(html: string, name: string, colors: string[], width = 1240): Promise<Opened> {
   const file = join(OUT, `${name}.html`);
   writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   const requests: string[] = [];
   const errors: string[] = [];
   page.on("request", (r) => requests.push(r.url()));
@@ -199,7 +204,8 @@ describe("html report", () => {
     const o = await open(html, "html-report-escape", [STRATEGIES.hybrid.colour]);
     try {
       expectSelfContained(o, "html-report-escape");
-      expect(await o.page.evaluate(() => document.querySelectorAll("script").length)).toBe(3);
+      // The data element and the page script: nothing the hostile text added.
+      expect(await o.page.evaluate(() => document.querySelectorAll("script").length)).toBe(2);
       expect(await o.page.evaluate(() => document.querySelectorAll("b").length)).toBe(0);
       expect(await o.page.title()).toBe(`title ${evil}`);
       expect(await o.page.locator("pre.output").innerText()).toContain(evil);
@@ -215,8 +221,9 @@ describe("html report", () => {
     const json = jsonForScript({ s: "</script><!--\u2028" });
     expect(json).not.toMatch(/[<>\u2028]/);
     expect(JSON.parse(json)).toEqual({ s: "</script><!--\u2028" });
-    expect(chartJsUmd()).toMatch(/Chart\.js v4/);
-    expect(chartJsUmd()).not.toMatch(/<\/script/i);
+    // The built page script carries Chart.js (its licence banner) and nothing that closes a script element.
+    expect(pageAssets().script).toMatch(/Chart\.js v4/);
+    expect(pageAssets().script).not.toMatch(/<\/script/i);
     // 1-2-5 bins from the edge at or below the minimum past the maximum; [lo, hi).
     const h = pauseHistogram([[1_500, 2_000, 9_999], [45_000], []]);
     expect(h.edgesNs).toEqual([1_000, 2_000, 5_000, 10_000, 20_000, 50_000]);
@@ -231,5 +238,57 @@ describe("html report", () => {
     ]);
     expect(pauseHistogram([[], []])).toEqual({ edgesNs: [], labels: [], counts: [[], []] });
     expect(() => renderHtml([])).toThrow(RangeError);
+  });
+});
+
+describe("html report layout", () => {
+  it("a GOGC matrix (every strategy × three GOGC values) fits a 1024-px window: no sideways scrolling", async () => {
+    const runs: RunResult[] = [];
+    for (const gogc of [50, 100, 200]) for (const b of BARRIERS) runs.push(await churnRun(b, gogc, 20_000));
+    const colors = runs.slice(0, BARRIERS.length).map((r) => STRATEGIES[r.config.barrier].colour);
+    const o = await open(renderHtml(runs), "html-report-1024", colors, 1024);
+    try {
+      expectSelfContained(o, "html-report-1024");
+      const widths = await o.page.evaluate(() => ({
+        page: document.scrollingElement!.scrollWidth,
+        // Every card holds its content: nothing pokes out of a header or section.
+        spills: Array.from(document.querySelectorAll("header, section")).filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.querySelector("h1, h2")?.textContent),
+        // The figures table fits whole, without its own scrollbar.
+        table: [document.querySelector(".table-scroll")!.scrollWidth, document.querySelector(".table-scroll")!.clientWidth],
+      }));
+      expect(widths.page).toBeLessThanOrEqual(1024);
+      expect(widths.spills).toEqual([]);
+      expect(widths.table[0], `figures table ${widths.table.join(" px in ")} px`).toBeLessThanOrEqual(widths.table[1]);
+      // Every chart still drawn, each at least a usable size.
+      expect(o.canvases).toHaveLength(runs.length + 4);
+      for (const c of o.canvases) {
+        expect(c.width, c.id).toBeGreaterThan(300);
+        expect(c.inked, c.id).toBeGreaterThan(0.02);
+      }
+      await o.page.screenshot({ path: join(OUT, "html-report-1024.png"), fullPage: true });
+    } finally {
+      await o.page.close();
+    }
+  });
+});
+
+describe("the page script", () => {
+  it("is TypeScript type-checked for the browser: DOM and Chart.js types, no Node types, no errors", () => {
+    const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.page.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => expect.fail(String(d.messageText)) })!;
+    const page = join(ROOT, "src/report/html/page.ts");
+    expect(parsed.fileNames).toEqual([page]);
+    expect(parsed.options.lib).toContain("lib.dom.d.ts");
+    expect(parsed.options.types).toEqual([]);
+    expect(parsed.options.strict).toBe(true);
+    const program = ts.createProgram(parsed.fileNames, parsed.options);
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(diagnostics).toEqual([]);
+    // It sees Chart.js's own declarations, and no Node globals.
+    const files = program.getSourceFiles().map((f) => f.fileName);
+    expect(files.some((f) => /node_modules\/chart\.js\/dist\/types/.test(f))).toBe(true);
+    expect(files.some((f) => /@types\/node/.test(f))).toBe(false);
+    // tsconfig.json (Node types) leaves it to this project.
+    const main = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    expect(main.fileNames).not.toContain(page);
   });
 });

@@ -3,7 +3,9 @@
  * browser loads the same bytes with Engine.fromUrl.
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Engine, type EngineOptions } from "../engine/engine.js";
+import { packageRoot } from "./package-root.js";
 
 export type Build = "debug" | "release";
 
@@ -13,10 +15,9 @@ const cache = new Map<Build, Promise<WebAssembly.Module>>();
 export function coreModule(build: Build): Promise<WebAssembly.Module> {
   let m = cache.get(build);
   if (!m) {
-    // This file runs as src/node/loader.ts (tests) or dist/src/node/loader.js (CLI): build/ is at the package root.
-    const root = import.meta.url.includes("/dist/src/") ? "../../../" : "../../";
-    const url = new URL(`${root}build/${build}.wasm`, import.meta.url);
-    m = readFile(url).then((bytes) => WebAssembly.compile(bytes));
+    // build/ is at the package root, in the repository and in an installed package alike.
+    const file = join(packageRoot(), "build", `${build}.wasm`);
+    m = readFile(file).then((bytes) => WebAssembly.compile(bytes));
     cache.set(build, m);
   }
   return m;

@@ -54,7 +54,8 @@ const STEPS = [
     tools: ["typescript"],
     outputs: ["dist/src/index.js", "dist/src/node/index.js", "dist/src/cli/main.js", "dist/bench/run.js"],
     // A whole rebuild: a source that was deleted or moved leaves no stale output behind.
-    clean: ["dist/src", "dist/contract", "dist/bench"],
+    // tsc -p is incremental (composite, for the tests project reference): drop its build info with the outputs.
+    clean: ["dist/src", "dist/contract", "dist/bench", "dist/tsconfig.tsbuildinfo"],
     run: () => tool("typescript", "tsc", ["-p", "tsconfig.json"]),
   },
   {

@@ -258,7 +258,7 @@ describe("html report layout", () => {
       }));
       expect(widths.page).toBeLessThanOrEqual(1024);
       expect(widths.spills).toEqual([]);
-      expect(widths.table[0], `figures table ${widths.table.join(" px in ")} px`).toBeLessThanOrEqual(widths.table[1]);
+      expect(widths.table[0], `figures table ${widths.table.join(" px in ")} px`).toBeLessThanOrEqual(widths.table[1]!);
       // Every chart still drawn, each at least a usable size.
       expect(o.canvases).toHaveLength(runs.length + 4);
       for (const c of o.canvases) {

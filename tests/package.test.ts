@@ -63,7 +63,7 @@ function runtimeEntries(): Record<string, LockEntry> {
       const path = resolveIn(from, dep);
       if (path === undefined) throw new Error(`${dep} (needed by ${from || "tricolor"}) is not in package-lock.json`);
       if (out[path]) continue;
-      const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = lock.packages[path];
+      const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = lock.packages[path]!;
       out[path] = entry;
       visit(path, { ...entry.dependencies, ...entry.optionalDependencies });
     }
@@ -79,7 +79,7 @@ let installSeconds: number;
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "tricolor-pack-"));
-  packed = (JSON.parse(execFileSync(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: ROOT, encoding: "utf8" })) as PackResult[])[0];
+  packed = (JSON.parse(execFileSync(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: ROOT, encoding: "utf8" })) as PackResult[])[0]!;
   app = join(tmp, "app");
   mkdirSync(app);
   const spec = `file:../${packed.filename}`;

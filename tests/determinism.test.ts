@@ -20,8 +20,8 @@ function compareJson(seed: number): Record<string, Run> {
   );
 }
 
-/** Wall-clock fields and figures derived from them (MMU, GC CPU share, allocation rate). */
-const WALL = /Ns$|^mmu$|^gcCpuFraction$|^allocBytesPerSec$/;
+/** Wall-clock fields and figures derived from them (MMU, GC CPU share, allocation rate), in the report and its memstats. */
+const WALL = /Ns$|^mmu$|^gcCpuFraction$|^GCCPUFraction$|^allocBytesPerSec$/; // memstats' GCCPUFraction is gcCpuFraction
 
 /** Drops every wall-clock field (names ending in Ns: totalNs, p50Ns, startNs, …) and what is computed from them. */
 function withoutWallTimes(v: unknown): unknown {

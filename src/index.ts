@@ -1,8 +1,10 @@
 /**
  * tricolor's browser-safe entry: the engine, its errors, the scenario API and
- * the reporters that need no file system. Node-only pieces — loading the
- * wasm from build/, the HTML report (it inlines Chart.js from disk), user
- * scenario files, worker threads — live behind "tricolor/node".
+ * toolkit, the runner, the metrics and the reporters that need no file
+ * system. It imports nothing from src/node/ or src/cli/ and no Node built-in
+ * (tests/layers.test.ts). Node-only pieces — loading the wasm from build/,
+ * reading the HTML report's built page, user scenario files, worker threads —
+ * live behind "tricolor/node" (src/node/index.ts).
  */
 export { Engine, BARRIERS, MAX_HEAP_LIMIT, DEFAULT_MAX_HEAP } from "./engine/engine.js";
 export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";

@@ -27,7 +27,8 @@ import {
   allocBits, newSpan, spanBase, spanElemSize, spanNelems, spanAllocCount, setSpanAllocCount,
   countBits, spanNext, listCursor, setListCursor, setBit, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
-import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
+import { sizeToClass, classPages, classSize, LARGE_CLASS } from "./sizeclasses";
+import { countAllocated, countLive } from "./sites";
 import { sweepSpan, deductSweepCredit, reclaim, releaseEmptySpans, noteAllocated, heapAlloc } from "./sweep";
 import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer";
 import { gcTrigger, gcCollect, noteGcWork } from "./gc";
@@ -303,11 +304,15 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
  * clearing at sweep). The mutator clock advances by what an allocation
  * costs; then a safe point, where the collector may do mark work and `g`
  * pays its assists: the new object is already black if a mark is running.
- * 0 means out of memory.
+ * Every object is counted for its site (sites.ts). 0 means out of memory.
  */
 export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
   let p = allocBytes(bytes);
   if (p == 0) return 0;
+  // Per-site accounting (sites.ts): the slot bytes, as every other byte count.
+  let c = sizeToClass(bytes);
+  let slot = c == LARGE_CLASS ? (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : classSize(c);
+  countAllocated(site, slot);
   store<u32>(p, bytes - HEADER_BYTES, HDR_SIZE);
   store<u32>(p, nptr | (site << SITE_SHIFT), HDR_META);
   let a = p + HEADER_BYTES;
@@ -319,6 +324,9 @@ export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
     memory.fill(a, 0, end - a);
   }
   tick(ALLOC_UNITS + (<u64>bytes >> 2));
-  if (allocBlack) safePoint(bytes, g);
+  if (allocBlack) {
+    countLive(site, slot); // born black: live in this mark (markNew could not see the site)
+    safePoint(bytes, g);
+  }
   return p;
 }

@@ -286,16 +286,6 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
   return s;
 }
 
-/** Allocates `bytes` (header included), uninitialised. 0 means out of memory. */
-// @ts-ignore: decorator
-@inline export function allocBytes(bytes: u32): usize {
-  let c = sizeToClass(bytes);
-  if (c == LARGE_CLASS) return allocLarge(bytes);
-  let p = allocFast(c);
-  if (p != 0) return p;
-  return allocSlow(c);
-}
-
 
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots
@@ -307,11 +297,18 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
  * Every object is counted for its site (sites.ts). 0 means out of memory.
  */
 export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
-  let p = allocBytes(bytes);
-  if (p == 0) return 0;
-  // Per-site accounting (sites.ts): the slot bytes, as every other byte count.
   let c = sizeToClass(bytes);
-  let slot = c == LARGE_CLASS ? (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : classSize(c);
+  let p: usize;
+  let slot: u32; // what the object occupies, for its site: slot bytes, as every other byte count
+  if (c == LARGE_CLASS) {
+    p = allocLarge(bytes);
+    slot = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  } else {
+    p = allocFast(c);
+    if (p == 0) p = allocSlow(c);
+    slot = classSize(c);
+  }
+  if (p == 0) return 0;
   countAllocated(site, slot);
   store<u32>(p, bytes - HEADER_BYTES, HDR_SIZE);
   store<u32>(p, nptr | (site << SITE_SHIFT), HDR_META);

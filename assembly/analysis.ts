@@ -642,8 +642,11 @@ export function analyze(what: u32): i32 {
       put(RUNS, t, running);
       running += c;
     }
-    forEachRoot(fillRoot);
-    forEachReached(fillObject);
+    if (nonTreeEdges > 0) {
+      // (With none — a tree, a list — every run is empty and the edges need no second look.)
+      forEachRoot(fillRoot);
+      forEachReached(fillObject);
+    }
     if (!ASC_NO_ASSERT) assert(get(RUNS, n) == <u32>nonTreeEdges, "predecessor lists disagree with the counts");
     // 3. Semidominators, in reverse preorder; the DFS parents (U1) become the ancestor links.
     MS = U0;

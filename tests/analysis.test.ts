@@ -24,7 +24,8 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import * as abi from "../contract/abi.js";
 import type { Engine } from "../src/engine/engine.js";
-import { AnalysisOutOfMemoryError, StaleAnalysisError, describeStep, type RetainerStep } from "../src/engine/analysis.js";
+import { AnalysisOutOfMemoryError, SiteLiveRecorder, SITE_SERIES_CAP, StaleAnalysisError, describeStep, type RetainerStep } from "../src/engine/analysis.js";
+import type { Core } from "../src/engine/core.js";
 import { InvalidHandleError, OutOfMemoryError } from "../src/engine/errors.js";
 import { BUILDS, engine, expectThrow, expectVerifyClean } from "./helpers.js";
 
@@ -40,6 +41,8 @@ interface GraphSpec {
   /** Per goroutine, per frame: the values pushed (an object index, or −1 for nil). */
   stacks: number[][][];
   collectFirst: boolean;
+  /** Analyse in the middle of a concurrent (hybrid) mark: the analysis must not care, nor disturb it. */
+  duringMark: boolean;
 }
 
 const graphArb: fc.Arbitrary<GraphSpec> = fc.record({
@@ -56,6 +59,7 @@ const graphArb: fc.Arbitrary<GraphSpec> = fc.record({
   globals: fc.array(fc.record({ i: fc.nat({ max: GLOBALS - 1 }), o: fc.integer({ min: -1, max: 1000 }) }), { maxLength: 5 }),
   stacks: fc.array(fc.array(fc.array(fc.integer({ min: -1, max: 1000 }), { maxLength: 4 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
   collectFirst: fc.boolean(),
+  duringMark: fc.boolean(),
 });
 
 /** A root of the model: where it is, and the object it holds. */
@@ -211,10 +215,17 @@ function checkPath(e: Engine, b: Built, ref: Reference, x: number, path: Retaine
   expect(path[path.length - 1].targetSiteName).toBe(e.siteName(b.site[x]));
 }
 
-async function checkGraph(spec: GraphSpec): Promise<void> {
-  const e = await engine({ build: "debug", maxHeap: 16 << 20, gogc: "off", globals: GLOBALS, maxGoroutines: 64, markQueue: 64 });
+async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"): Promise<void> {
+  const e = await engine({
+    build: core, maxHeap: 16 << 20, gogc: "off", globals: GLOBALS, maxGoroutines: 64, markQueue: 64,
+    barrier: spec.duringMark ? "hybrid" : "stw", markQuantum: 16,
+  });
   const b = build(e, spec);
   if (spec.collectFirst) e.collect();
+  if (spec.duringMark) {
+    e.startCycle();
+    expect(e.marking).toBe(true);
+  }
   const ref = reference(b);
   const dom = e.dominators();
   expect(dom.count).toBe(ref.reach.size);
@@ -266,7 +277,8 @@ async function checkGraph(spec: GraphSpec): Promise<void> {
     expect(o.idom).toBe(d < 0 ? 0 : b.handles[d]);
   }
 
-  // The analysis changed nothing the collector sees; the engine carries on.
+  // The analysis changed nothing the collector sees; the engine carries on (a mark in progress too).
+  expect(e.marking).toBe(spec.duringMark);
   expectVerifyClean(e);
   expect(dom.fresh).toBe(false); // verify() rewrote the bits the analysis numbers objects by
   expectThrow(() => dom.retainedBytes(b.handles[0]), StaleAnalysisError);
@@ -279,7 +291,11 @@ async function checkGraph(spec: GraphSpec): Promise<void> {
 
 describe("dominators, retained sizes and retainer paths against a naive reference", () => {
   test("random graphs with cycles, shared subtrees and many roots (debug core)", async () => {
-    await fc.assert(fc.asyncProperty(graphArb, checkGraph), { numRuns: 220 });
+    await fc.assert(fc.asyncProperty(graphArb, (g) => checkGraph(g)), { numRuns: 220 });
+  });
+
+  test("random graphs on the release core", async () => {
+    await fc.assert(fc.asyncProperty(graphArb, (g) => checkGraph(g, "release")), { numRuns: 60 });
   });
 
   test("hand-made shapes: a diamond, a cycle entered twice, a list, a self-loop", async () => {
@@ -287,13 +303,13 @@ describe("dominators, retained sizes and retainer paths against a naive referenc
     const shapes: GraphSpec[] = [
       // root → 0 → {1, 2} → 3: 3's idom is 0.
       { objects: [o(2), o(1), o(1), o(0)], edges: [{ from: 0, slot: 0, to: 1 }, { from: 0, slot: 1, to: 2 }, { from: 1, slot: 0, to: 3 }, { from: 2, slot: 0, to: 3 }],
-        globals: [{ i: 0, o: 0 }], stacks: [[[]]], collectFirst: false },
+        globals: [{ i: 0, o: 0 }], stacks: [[[]]], collectFirst: false, duringMark: false },
       // Two roots into a ring 0 → 1 → 2 → 0 at 0 and 2: no single object dominates 0 or 2; 1 is dominated by 0.
       { objects: [o(1), o(1), o(1)], edges: [{ from: 0, slot: 0, to: 1 }, { from: 1, slot: 0, to: 2 }, { from: 2, slot: 0, to: 0 }],
-        globals: [{ i: 0, o: 0 }], stacks: [[[2]]], collectFirst: false },
+        globals: [{ i: 0, o: 0 }], stacks: [[[2]]], collectFirst: false, duringMark: true },
       // A list of 30 with a self-loop at its tail, rooted twice at its head.
       { objects: Array.from({ length: 30 }, () => o(1)), edges: Array.from({ length: 30 }, (_, i) => ({ from: i, slot: 0, to: i === 29 ? 29 : i + 1 })),
-        globals: [{ i: 1, o: 0 }], stacks: [[[0], [0, -1]]], collectFirst: true },
+        globals: [{ i: 1, o: 0 }], stacks: [[[0], [0, -1]]], collectFirst: true, duringMark: false },
     ];
     for (const s of shapes) await checkGraph(s);
   });
@@ -390,6 +406,57 @@ describe("per-site accounting", () => {
     for (const s of series.sites) expect(s.bytes.length).toBe(series.cycles.length);
     expect(e.liveBySite(checked[0])!.cycle).toBe(checked[0]);
     expect(e.liveBySite(10_000)).toBeNull();
+  });
+});
+
+describe("the per-site live series", () => {
+  /** A stand-in core whose live table the test writes: site s holds `live(s, cycle)` objects of 16 bytes. */
+  function fakeCore(sites: number) {
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    const w = new Uint32Array(memory.buffer);
+    const core = { memory, siteLiveEnd: () => sites, siteLiveAddress: () => 4096 } as unknown as Core;
+    const set = (s: number, objects: number) => {
+      w[(4096 + 16 * s) >>> 2] = objects;
+      w[(4096 + 16 * s + 8) >>> 2] = 16 * objects;
+    };
+    return { core, set };
+  }
+
+  test("bounded: at most SITE_SERIES_CAP samples, uniformly strided; the latest cycle exact; sites appear when first live", () => {
+    const { core, set } = fakeCore(3);
+    const r = new SiteLiveRecorder(core, (s) => `site${s}`, "bounded");
+    expect(r.at()).toBeNull();
+    const cycles = 5000;
+    for (let c = 1; c <= cycles; c++) {
+      set(0, c);
+      set(1, c > 2000 ? 7 : 0); // site 1 is live only from cycle 2001 on
+      set(2, 0); // site 2 never is
+      r.record(c);
+    }
+    const all = r.all();
+    expect(all.cycles.length).toBeLessThan(SITE_SERIES_CAP);
+    expect(all.cycles.length).toBeGreaterThan(SITE_SERIES_CAP / 4);
+    const stride = all.cycles[1] - all.cycles[0];
+    expect(Number.isInteger(Math.log2(stride))).toBe(true);
+    expect(all.cycles.every((c, i) => c === 1 + i * stride)).toBe(true);
+    expect(all.sites.map((s) => s.name)).toEqual(["site0", "site1"]);
+    for (const s of all.sites) expect(s.objects.length).toBe(all.cycles.length);
+    expect(all.sites[0].objects).toEqual(all.cycles);
+    expect(all.sites[1].bytes).toEqual(all.cycles.map((c) => (c > 2000 ? 7 * 16 : 0)));
+    expect(r.at()).toEqual({ cycle: cycles, sites: [{ site: 0, name: "site0", objects: cycles, bytes: 16 * cycles }, { site: 1, name: "site1", objects: 7, bytes: 112 }] });
+    expect(r.at(all.cycles[3])!.sites[0].objects).toBe(all.cycles[3]);
+    expect(r.at(2)).toBeNull(); // dropped by the striding
+  });
+
+  test("all: every cycle kept", () => {
+    const { core, set } = fakeCore(1);
+    const r = new SiteLiveRecorder(core, (s) => `site${s}`, "all");
+    for (let c = 1; c <= 3000; c++) { set(0, c % 5); r.record(c); }
+    const all = r.all();
+    expect(all.cycles.length).toBe(3000);
+    expect(all.sites[0].objects.slice(0, 6)).toEqual([1, 2, 3, 4, 0, 1]);
+    expect(r.at(1234)!.sites).toEqual([{ site: 0, name: "site0", objects: 4, bytes: 64 }]);
+    expect(r.at(1235)!.sites).toEqual([]);
   });
 });
 

@@ -310,6 +310,10 @@ describe("dominators, retained sizes and retainer paths against a naive referenc
       // A list of 30 with a self-loop at its tail, rooted twice at its head.
       { objects: Array.from({ length: 30 }, () => o(1)), edges: Array.from({ length: 30 }, (_, i) => ({ from: i, slot: 0, to: i === 29 ? 29 : i + 1 })),
         globals: [{ i: 1, o: 0 }], stacks: [[[0], [0, -1]]], collectFirst: true, duringMark: false },
+      // A clique of 12 (every node points to every node): 144 edges, far more non-tree edges than objects, so the
+      // predecessor lists spill past their table (tableBytes > 16 per object; checkGraph checks the formula).
+      { objects: Array.from({ length: 12 }, () => o(12)), edges: Array.from({ length: 144 }, (_, k) => ({ from: k % 12, slot: Math.floor(k / 12), to: Math.floor(k / 12) })),
+        globals: [{ i: 2, o: 5 }], stacks: [[[7]]], collectFirst: false, duringMark: false },
     ];
     for (const s of shapes) await checkGraph(s);
   });

@@ -59,6 +59,17 @@ export interface Core {
   lastErrorCode(): number;
   lastErrorAddr(): number;
   lastErrorArg(): number;
+  siteAllocAddress(): number;
+  siteLiveAddress(): number;
+  siteLiveEnd(): number;
+  analyze(what: number): number;
+  analysisFresh(): number;
+  analysisAddress(which: number): number;
+  analysisIndex(p: number): number;
+  analysisIdom(p: number): number;
+  analysisRetained(p: number): number;
+  analysisTop(k: number): number;
+  analysisPath(p: number, skip: number): number;
 }
 
 /** Every export but memory, with the number of parameters the interface declares (checked: see the type below). */
@@ -69,7 +80,8 @@ export const CORE_ARITY = {
   frameSlots: 1, frames: 1, stackWords: 1, setGlobal: 2, getGlobal: 1, writeField: 3, readField: 2, scalarAddress: 3,
   checkHandle: 1, collect: 0, sweepAll: 0, verify: 1, snapshotStats: 0, heapProfile: 0, statsAddress: 0, verifyAddress: 0,
   profileAddress: 0, heapBase: 0, heapEnd: 0, slotBytes: 1, sizeClassOf: 1, classBytes: 1, lastErrorCode: 0, lastErrorAddr: 0,
-  lastErrorArg: 0,
+  lastErrorArg: 0, siteAllocAddress: 0, siteLiveAddress: 0, siteLiveEnd: 0, analyze: 1, analysisFresh: 0, analysisAddress: 1,
+  analysisIndex: 1, analysisIdom: 1, analysisRetained: 1, analysisTop: 1, analysisPath: 2,
 } as const satisfies { [K in Exclude<keyof Core, "memory">]: Parameters<Core[K]>["length"] };
 
 // Every function of the interface is in the table (satisfies alone checks only the other direction).

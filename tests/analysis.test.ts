@@ -27,7 +27,7 @@ import type { Engine } from "../src/engine/engine.js";
 import { AnalysisOutOfMemoryError, SiteLiveRecorder, SITE_SERIES_CAP, StaleAnalysisError, describeStep, type RetainerStep } from "../src/engine/analysis.js";
 import type { Core } from "../src/engine/core.js";
 import { InvalidHandleError, OutOfMemoryError } from "../src/engine/errors.js";
-import { BUILDS, engine, expectThrow, expectVerifyClean } from "./helpers.js";
+import { at, BUILDS, engine, expectThrow, expectVerifyClean } from "./helpers.js";
 
 const SITES = ["s.a", "s.b", "s.c", "s.d"];
 const GLOBALS = 6;
@@ -69,7 +69,7 @@ interface Built {
   handles: number[];
   slot: number[];
   site: number[];
-  /** fields[x][k]: the object field k points to, or −1. */
+  /** at(fields, x)[k]: the object field k points to, or −1. */
   fields: number[][];
   roots: ModelRoot[];
   goroutines: number[];
@@ -81,31 +81,31 @@ function build(e: Engine, spec: GraphSpec): Built {
   const sites = SITES.map((s) => e.site(s));
   const goroutines = spec.stacks.map(() => e.spawn());
   const scaffold = e.spawn();
-  const handles = spec.objects.map((o) => e.allocPush(scaffold, o.ptrs, o.scalar, 0, sites[o.site]));
+  const handles = spec.objects.map((o) => e.allocPush(scaffold, o.ptrs, o.scalar, 0, at(sites, o.site)));
   const fields = spec.objects.map((o) => new Array<number>(o.ptrs).fill(-1));
   for (const { from, slot, to } of spec.edges) {
     const x = from % n;
-    if (fields[x].length === 0) continue;
-    const k = slot % fields[x].length;
+    if (at(fields, x).length === 0) continue;
+    const k = slot % at(fields, x).length;
     const t = to % n;
-    e.writeField(handles[x], k, handles[t]);
-    fields[x][k] = t;
+    e.writeField(at(handles, x), k, at(handles, t));
+    at(fields, x)[k] = t;
   }
   const roots: ModelRoot[] = [];
   const globals = new Array<number>(GLOBALS).fill(-1);
   for (const { i, o } of spec.globals) {
     const t = o < 0 ? -1 : o % n;
-    e.setGlobal(i, t < 0 ? 0 : handles[t]);
+    e.setGlobal(i, t < 0 ? 0 : at(handles, t));
     globals[i] = t;
   }
   globals.forEach((o, index) => { if (o >= 0) roots.push({ kind: "global", index, o }); });
   spec.stacks.forEach((frames, gi) => {
-    const g = goroutines[gi];
+    const g = at(goroutines, gi);
     frames.forEach((values, frame) => {
       if (frame > 0) e.pushFrame(g, 0);
       values.forEach((o, slot) => {
         const t = o < 0 ? -1 : o % n;
-        e.push(g, t < 0 ? 0 : handles[t]);
+        e.push(g, t < 0 ? 0 : at(handles, t));
         if (t >= 0) roots.push({ kind: "stack", g, frame, slot, o: t });
       });
     });
@@ -114,7 +114,7 @@ function build(e: Engine, spec: GraphSpec): Built {
   return {
     handles,
     slot: spec.objects.map((o) => e.slotBytesFor(o.ptrs, o.scalar)),
-    site: spec.objects.map((o) => sites[o.site]),
+    site: spec.objects.map((o) => at(sites, o.site)),
     fields,
     roots,
     goroutines,
@@ -128,7 +128,7 @@ function reachable(b: Built, removed: number): Set<number> {
   for (const r of b.roots) if (r.o !== removed && !seen.has(r.o)) { seen.add(r.o); queue.push(r.o); }
   while (queue.length > 0) {
     const x = queue.shift()!;
-    for (const t of b.fields[x]) if (t >= 0 && t !== removed && !seen.has(t)) { seen.add(t); queue.push(t); }
+    for (const t of at(b.fields, x)) if (t >= 0 && t !== removed && !seen.has(t)) { seen.add(t); queue.push(t); }
   }
   return seen;
 }
@@ -140,7 +140,7 @@ function distances(b: Built): Map<number, number> {
   for (const r of b.roots) if (!dist.has(r.o)) { dist.set(r.o, 1); queue.push(r.o); }
   while (queue.length > 0) {
     const x = queue.shift()!;
-    for (const t of b.fields[x]) if (t >= 0 && !dist.has(t)) { dist.set(t, dist.get(x)! + 1); queue.push(t); }
+    for (const t of at(b.fields, x)) if (t >= 0 && !dist.has(t)) { dist.set(t, dist.get(x)! + 1); queue.push(t); }
   }
   return dist;
 }
@@ -164,7 +164,7 @@ function reference(b: Built): Reference {
     const without = reachable(b, x);
     const d = new Set([...reach].filter((y) => !without.has(y)));
     dominated.set(x, d);
-    retained.set(x, [...d].reduce((s, y) => s + b.slot[y], 0));
+    retained.set(x, [...d].reduce((s, y) => s + at(b.slot, y), 0));
   }
   const idom = new Map<number, number>();
   for (const y of reach) {
@@ -176,17 +176,17 @@ function reference(b: Built): Reference {
     idom.set(y, best);
   }
   let edges = b.roots.length;
-  for (const x of reach) edges += b.fields[x].filter((t) => t >= 0).length;
+  for (const x of reach) edges += at(b.fields, x).filter((t) => t >= 0).length;
   const sites = new Map<number, { retainedObjects: number; retainedBytes: number; reachableObjects: number; reachableBytes: number }>();
-  for (const s of new Set([...reach].map((x) => b.site[x]))) {
-    const mine = [...reach].filter((x) => b.site[x] === s);
+  for (const s of new Set([...reach].map((x) => at(b.site, x)))) {
+    const mine = [...reach].filter((x) => at(b.site, x) === s);
     const union = new Set<number>();
     for (const x of mine) for (const y of dominated.get(x)!) union.add(y);
     sites.set(s, {
       retainedObjects: union.size,
-      retainedBytes: [...union].reduce((t, y) => t + b.slot[y], 0),
+      retainedBytes: [...union].reduce((t, y) => t + at(b.slot, y), 0),
       reachableObjects: mine.length,
-      reachableBytes: mine.reduce((t, y) => t + b.slot[y], 0),
+      reachableBytes: mine.reduce((t, y) => t + at(b.slot, y), 0),
     });
   }
   return { reach, dominated, retained, idom, dist: distances(b), edges, sites };
@@ -194,10 +194,11 @@ function reference(b: Built): Reference {
 
 /** Checks one retainer path: shortest, starts at a real root, every field step real, ends at the object. */
 function checkPath(e: Engine, b: Built, ref: Reference, x: number, path: RetainerStep[]): void {
-  const h = b.handles[x];
+  const h = at(b.handles, x);
   expect(path.length, `path to object ${x}: ${path.map(describeStep).join(", ")}`).toBe(ref.dist.get(x));
-  const [root, ...rest] = path;
-  const holds = b.roots.filter((r) => b.handles[r.o] === root.target);
+  const root = at(path, 0);
+  const rest = path.slice(1);
+  const holds = b.roots.filter((r) => at(b.handles, r.o) === root.target);
   if (root.kind === "global") expect(holds.some((r) => r.kind === "global" && r.index === root.index)).toBe(true);
   else if (root.kind === "stack") {
     expect(holds.some((r) => r.kind === "stack" && r.g === root.goroutine && r.frame === root.frame && r.slot === root.slot)).toBe(true);
@@ -212,7 +213,7 @@ function checkPath(e: Engine, b: Built, ref: Reference, x: number, path: Retaine
     prev = s.target;
   }
   expect(prev).toBe(h);
-  expect(path[path.length - 1].targetSiteName).toBe(e.siteName(b.site[x]));
+  expect(at(path, path.length - 1).targetSiteName).toBe(e.siteName(at(b.site, x)));
 }
 
 async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"): Promise<void> {
@@ -229,17 +230,17 @@ async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"):
   const ref = reference(b);
   const dom = e.dominators();
   expect(dom.count).toBe(ref.reach.size);
-  expect(dom.info.bytes).toBe([...ref.reach].reduce((s, x) => s + b.slot[x], 0));
+  expect(dom.info.bytes).toBe([...ref.reach].reduce((s, x) => s + at(b.slot, x), 0));
   expect(dom.info.edges).toBe(ref.edges);
   expect(dom.info.tableBytes).toBe(16 * ref.reach.size + 4 * Math.max(0, dom.info.nonTreeEdges - ref.reach.size));
   expect(dom.info.maxDepth).toBe(Math.max(0, ...ref.dist.values()));
 
   for (let x = 0; x < b.handles.length; x++) {
-    const h = b.handles[x];
+    const h = at(b.handles, x);
     if (ref.reach.has(x)) {
       expect(dom.retainedBytes(h), `retained(${x})`).toBe(ref.retained.get(x));
       const d = ref.idom.get(x)!;
-      expect(dom.idom(h), `idom(${x})`).toBe(d < 0 ? 0 : b.handles[d]);
+      expect(dom.idom(h), `idom(${x})`).toBe(d < 0 ? 0 : at(b.handles, d));
     } else if (spec.collectFirst) {
       // Freed by the collection (held in quarantine on the debug core): not a handle any more.
       expectThrow(() => dom.retainedBytes(h), InvalidHandleError);
@@ -252,10 +253,10 @@ async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"):
     }
   }
   // Every reachable object's path (the analysis is reused: nothing changed).
-  for (const x of ref.reach) checkPath(e, b, ref, x, e.retainerPath(b.handles[x])!);
+  for (const x of ref.reach) checkPath(e, b, ref, x, e.retainerPath(at(b.handles, x))!);
   expect(dom.fresh).toBe(true);
 
-  const byRank = [...ref.reach].map((x) => ({ handle: b.handles[x], retainedBytes: ref.retained.get(x)! }))
+  const byRank = [...ref.reach].map((x) => ({ handle: at(b.handles, x), retainedBytes: ref.retained.get(x)! }))
     .sort((p, q) => q.retainedBytes - p.retainedBytes || p.handle - q.handle);
   expect(dom.topRetainers(5).map(({ handle, retainedBytes }) => ({ handle, retainedBytes }))).toEqual(byRank.slice(0, 5));
   expect(dom.topRetainers(abi.TOP_MAX).length).toBe(ref.reach.size);
@@ -266,23 +267,23 @@ async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"):
 
   const walked = [...dom.objects()];
   const index = new Map(b.handles.map((h, x) => [h, x]));
-  expect(walked.map((o) => o.handle)).toEqual([...ref.reach].map((x) => b.handles[x]).sort((p, q) => p - q));
+  expect(walked.map((o) => o.handle)).toEqual([...ref.reach].map((x) => at(b.handles, x)).sort((p, q) => p - q));
   for (const o of walked) {
     const x = index.get(o.handle)!;
     expect(o.retainedBytes).toBe(ref.retained.get(x));
-    expect(o.slotBytes).toBe(b.slot[x]);
-    expect(o.site).toBe(b.site[x]);
-    expect(o.pointers).toBe(b.fields[x].length);
+    expect(o.slotBytes).toBe(at(b.slot, x));
+    expect(o.site).toBe(at(b.site, x));
+    expect(o.pointers).toBe(at(b.fields, x).length);
     const d = ref.idom.get(x)!;
-    expect(o.idom).toBe(d < 0 ? 0 : b.handles[d]);
+    expect(o.idom).toBe(d < 0 ? 0 : at(b.handles, d));
   }
 
   // The analysis changed nothing the collector sees; the engine carries on (a mark in progress too).
   expect(e.marking).toBe(spec.duringMark);
   expectVerifyClean(e);
   expect(dom.fresh).toBe(false); // verify() rewrote the bits the analysis numbers objects by
-  expectThrow(() => dom.retainedBytes(b.handles[0]), StaleAnalysisError);
-  const g = b.goroutines[0];
+  expectThrow(() => dom.retainedBytes(at(b.handles, 0)), StaleAnalysisError);
+  const g = at(b.goroutines, 0);
   e.allocList(g, 100);
   e.collect();
   expectVerifyClean(e);
@@ -344,13 +345,13 @@ describe("per-site accounting", () => {
           const kept: { site: number; slot: number }[] = [];
           let last = 0;
           for (const a of allocs) {
-            const h = e.allocPush(g, a.ptrs, a.scalar, 0, sites[a.site]);
+            const h = e.allocPush(g, a.ptrs, a.scalar, 0, at(sites, a.site));
             const slot = e.slotBytesFor(a.ptrs, a.scalar);
-            const c = allocated.get(sites[a.site]) ?? { objects: 0, bytes: 0 };
-            allocated.set(sites[a.site], { objects: c.objects + 1, bytes: c.bytes + slot });
+            const c = allocated.get(at(sites, a.site)) ?? { objects: 0, bytes: 0 };
+            allocated.set(at(sites, a.site), { objects: c.objects + 1, bytes: c.bytes + slot });
             if (a.link && last !== 0 && a.ptrs > 0) e.writeField(h, 0, last); // last is rooted: kept, or on the stack below
             if (a.keep || (a.link && a.ptrs > 0)) {
-              kept.push({ site: sites[a.site], slot });
+              kept.push({ site: at(sites, a.site), slot });
               last = h;
             } else {
               e.drop(g, 1);
@@ -368,7 +369,7 @@ describe("per-site accounting", () => {
           const snap = e.liveBySite()!;
           expect(snap.cycle).toBe(e.stats().cycles);
           expect(Object.fromEntries(snap.sites.map((s) => [s.site, { objects: s.objects, bytes: s.bytes }]))).toEqual(Object.fromEntries(live));
-          const rec = e.cycles[e.cycles.length - 1];
+          const rec = at(e.cycles, e.cycles.length - 1);
           expect(snap.sites.reduce((t, s) => t + s.objects, 0)).toBe(rec.markedObjects);
           expect(snap.sites.reduce((t, s) => t + s.bytes, 0)).toBe(rec.heapMarkedBytes);
           // Allocation counts do not move on a collection.
@@ -393,9 +394,9 @@ describe("per-site accounting", () => {
     const g = e.spawn();
     for (let round = 0; round < 30; round++) {
       e.startCycle(); // a no-op while a mark is running: the mark goes on at the allocations below
-      e.allocTree(g, 6, sites[0]);
-      e.allocList(g, 500, sites[1]);
-      for (let i = 0; i < 300; i++) { e.allocPush(g, 1, 24, 0, sites[2]); e.drop(g, 1); }
+      e.allocTree(g, 6, at(sites, 0));
+      e.allocList(g, 500, at(sites, 1));
+      for (let i = 0; i < 300; i++) { e.allocPush(g, 1, 24, 0, at(sites, 2)); e.drop(g, 1); }
       if (round % 3 === 2) e.drop(g, 2);
     }
     e.collect();
@@ -440,15 +441,15 @@ describe("the per-site live series", () => {
     const all = r.all();
     expect(all.cycles.length).toBeLessThan(SITE_SERIES_CAP);
     expect(all.cycles.length).toBeGreaterThan(SITE_SERIES_CAP / 4);
-    const stride = all.cycles[1] - all.cycles[0];
+    const stride = at(all.cycles, 1) - at(all.cycles, 0);
     expect(Number.isInteger(Math.log2(stride))).toBe(true);
     expect(all.cycles.every((c, i) => c === 1 + i * stride)).toBe(true);
     expect(all.sites.map((s) => s.name)).toEqual(["site0", "site1"]);
     for (const s of all.sites) expect(s.objects.length).toBe(all.cycles.length);
-    expect(all.sites[0].objects).toEqual(all.cycles);
-    expect(all.sites[1].bytes).toEqual(all.cycles.map((c) => (c > 2000 ? 7 * 16 : 0)));
+    expect(at(all.sites, 0).objects).toEqual(all.cycles);
+    expect(at(all.sites, 1).bytes).toEqual(all.cycles.map((c) => (c > 2000 ? 7 * 16 : 0)));
     expect(r.at()).toEqual({ cycle: cycles, sites: [{ site: 0, name: "site0", objects: cycles, bytes: 16 * cycles }, { site: 1, name: "site1", objects: 7, bytes: 112 }] });
-    expect(r.at(all.cycles[3])!.sites[0].objects).toBe(all.cycles[3]);
+    expect(at(r.at(at(all.cycles, 3))!.sites, 0).objects).toBe(at(all.cycles, 3));
     expect(r.at(2)).toBeNull(); // dropped by the striding
   });
 
@@ -458,7 +459,7 @@ describe("the per-site live series", () => {
     for (let c = 1; c <= 3000; c++) { set(0, c % 5); r.record(c); }
     const all = r.all();
     expect(all.cycles.length).toBe(3000);
-    expect(all.sites[0].objects.slice(0, 6)).toEqual([1, 2, 3, 4, 0, 1]);
+    expect(at(all.sites, 0).objects.slice(0, 6)).toEqual([1, 2, 3, 4, 0, 1]);
     expect(r.at(1234)!.sites).toEqual([{ site: 0, name: "site0", objects: 4, bytes: 64 }]);
     expect(r.at(1235)!.sites).toEqual([]);
   });
@@ -488,10 +489,10 @@ describe("analysis errors", () => {
       expect(path.length).toBe(3000);
       expect(path[0]).toMatchObject({ kind: "stack", goroutine: g, frame: 0, slot: 0, target: head });
       for (let i = 1; i < path.length; i++) {
-        const s = path[i];
-        expect(s.kind === "field" && s.holder === path[i - 1].target && s.field === 0).toBe(true);
+        const s = at(path, i);
+        expect(s.kind === "field" && s.holder === at(path, i - 1).target && s.field === 0).toBe(true);
       }
-      expect(path[path.length - 1].target).toBe(tail);
+      expect(at(path, path.length - 1).target).toBe(tail);
       // A store makes the analysis stale; retainerPath reruns it, old Dominators objects stay stale.
       e.writeField(head, 0, 0);
       expectThrow(() => dom.retainedBytes(head), StaleAnalysisError);

@@ -18,7 +18,8 @@
  * Random graphs (fast-check, debug core): cycles, self-loops, shared
  * subtrees, nil fields, several roots of every kind, unreachable objects,
  * with and without a collection before the analysis. Scale: a 500 k-object
- * heap here, and 5 M objects with TRICOLOR_SCALE=1.
+ * heap here; 5 M objects in `npm run bench:analysis` (bench/analysis.ts), not
+ * in the test suite.
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
@@ -591,18 +592,4 @@ describe("scale", () => {
     expect(e.dominators().count).toBe(2 ** (depth + 1) - 1 + ring);
   });
 
-  test.runIf(process.env.TRICOLOR_SCALE === "1")("5 M objects (release, TRICOLOR_SCALE=1), inside the default 1 GiB heap", async () => {
-    const e = await engine({ build: "release", gogc: "off" });
-    const depth = 21, list = 800_000, ring = 50_000;
-    const { n } = bigHeap(e, depth, list, ring);
-    expect(n).toBeGreaterThanOrEqual(5_000_000);
-    const r = scaleRun(e, n, depth, list, ring);
-    console.log(`analysis of ${n} objects: ${r.ms.toFixed(0)} ms, ${(r.objectsPerSecond / 1e6).toFixed(2)} M objects/s, ` +
-      `${r.tableBytesPerObject.toFixed(2)} B/object of side tables (${(r.info.tableBytes / 2 ** 20).toFixed(1)} MiB), RSS +${r.rssDeltaMiB.toFixed(0)} MiB`);
-    // A second analysis after a change reuses the region.
-    e.yield(0, 1);
-    const t0 = performance.now();
-    expect(e.dominators().info.regionBytes).toBe(r.info.regionBytes);
-    console.log(`second analysis (region kept): ${(performance.now() - t0).toFixed(0)} ms`);
-  }, 600_000);
 });

@@ -10,6 +10,9 @@ export { Engine, BARRIERS, MAX_HEAP_LIMIT, DEFAULT_MAX_HEAP } from "./engine/eng
 export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";
 export type { Barrier, Gogc, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine/engine.js";
 export * from "./engine/errors.js";
+export { StaleAnalysisError, AnalysisOutOfMemoryError, SITE_SERIES_CAP, describeStep } from "./engine/analysis.js";
+export type { SiteCount, LiveBySite, LiveSeries, AnalysisInfo, RetainerStep, Retainer, SiteRetained, ReachableObject, Dominators } from "./engine/analysis.js";
+export type * from "./analysis/findings.js";
 export type { Scenario, ScenarioContext, ParamSpec, Params, ScenarioResult, ResultValue } from "./scenario/scenario.js";
 export { resolveParams, seededRandom, mergeResult } from "./scenario/scenario.js";
 export { stepped, progressMeter, heapFor, HEAP_HEADROOM, HEAP_SLACK, pacedCycles, cycleTrend, rises, kib } from "./scenario/toolkit.js";

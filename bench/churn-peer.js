@@ -46,15 +46,9 @@ export default {
     const chunkSite = e.site("churn-peer.cache");
     const nChunks = Math.ceil(m / CHUNK);
 
-    let rng = SEED;
-    const rnd = () => {
-      let x = rng;
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      rng = x >>> 0;
-      return rng;
-    };
+    // xorshift32 in an int32 local (the same bits as churn.go's uint32; `>>> 0` reads it unsigned),
+    // so optimized code keeps it in a register instead of boxing values above 2^31.
+    let x = SEED | 0;
 
     // cache := make([]*obj, m): the directory in global 0, its chunks in its slots.
     e.setGlobal(0, e.alloc(nChunks, 0, e.site("churn-peer.directory")));
@@ -77,10 +71,12 @@ export default {
     for (let i = 0; i < steps; i++) {
       const n = e.alloc(2, 16, objSite);
       setId(n, m + i);
-      let k = rnd() % m;
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      let k = (x >>> 0) % m;
       const r = e.field(chunks[(k / CHUNK) | 0], k % CHUNK);
       e.writeField(r, i & 1, n); // i odd: r.b = n; even: r.a = n
-      k = rnd() % m;
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      k = (x >>> 0) % m;
       e.writeField(chunks[(k / CHUNK) | 0], k % CHUNK, n); // cache[k] = n: n is rooted from here on
       if (i % every === 0) ctx.progress(i / steps);
     }

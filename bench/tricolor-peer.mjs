@@ -67,6 +67,7 @@ else scenario.teardown = async (ctx) => { await base.teardown?.(ctx); ended = tr
 
 const pausesMs = [];
 const finalPausesMs = [];
+let maxWords = 0; // deterministic work of the workload's largest pause (words scanned inside it)
 const err = process.stderr;
 
 function onEngine(engine) {
@@ -75,9 +76,10 @@ function onEngine(engine) {
   // Every global pause passes through the recorder's pause(); keep its wall time.
   const events = engine.events;
   const pause = events.pause;
-  events.pause = function (kind, cycle, t0, t1, ...rest) {
+  events.pause = function (kind, cycle, t0, t1, words, ...rest) {
     (ended ? finalPausesMs : pausesMs).push((t1 - t0) / 1e6);
-    return pause.call(this, kind, cycle, t0, t1, ...rest);
+    if (!ended) maxWords = Math.max(maxWords, words);
+    return pause.call(this, kind, cycle, t0, t1, words, ...rest);
   };
 }
 
@@ -102,6 +104,7 @@ try {
 const id = (s) => s;
 const colors = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 err.write(pausesMs.map((ms) => `GCPAUSE ${ms.toFixed(6)}\n`).join(""));
+err.write(`# the workload's global pauses: ${pausesMs.length}, max ${pausesMs.reduce((a, b) => Math.max(a, b), 0).toFixed(3)} ms wall, max ${maxWords} words of work\n`);
 if (finalPausesMs.length) err.write(`# the runner's final collection paused ${finalPausesMs.map((ms) => ms.toFixed(3)).join(" + ")} ms (not in GCPAUSE)\n`);
 err.write("\n" + textSummary(result, colors) + "\n");
 const lost = result.verify.lostObjects + result.verify.heapCorruptions;

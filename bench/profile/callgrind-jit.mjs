@@ -180,6 +180,8 @@ function concern(n) {
   if (w) {
     const [, mod, fn] = w;
     if (mod === "index" && /^alloc/.test(fn)) return "core: allocPush/alloc export (checks, stack push/pop, field init)";
+    if ((mod === "index" && /^check(Ref|Obj|Handle)$/.test(fn)) || (mod === "verify" && fn === "classify")) return "core: handle checks (checkRef/classify; classify also serves the verifier)";
+    if (mod === "index" && /^(write|read)Field$/.test(fn)) return "core: writeField/readField exports (range check, store)";
     if (mod === "index") return "core: other exports (stack ops, fields, globals)";
     if (mod === "alloc" && fn === "allocObject") return "core: allocation (size-class cache, zeroing, clock)";
     if (mod === "alloc" || mod === "spans" || mod === "pages" || mod === "sizeclasses") return "core: span refill, new spans, pages";

@@ -6,7 +6,10 @@
  * function on its stack).
  *
  *   node --cpu-prof --cpu-prof-interval 100 --cpu-prof-dir DIR bin/tricolor.js run binary-trees --depth 19
- *   node bench/profile/cpuprofile.mjs DIR/*.cpuprofile [--top N] [--json FILE]
+ *   node bench/profile/cpuprofile.mjs DIR/*.cpuprofile [--top N] [--json FILE] [--within drive]
+ *
+ * --within NAME keeps only the samples with function NAME on the stack
+ * (drive: the scenario itself, without start-up and the runner's closing work).
  *
  * Wasm frames carry the core's function names only when the core has a name
  * section (asc --debug; bench/PROFILE.md says how the profiled core was
@@ -24,6 +27,7 @@ const opt = (name, def) => {
   return v;
 };
 const top = Number(opt("--top", "40"));
+const within = opt("--within", null); // only samples with this function on the stack (e.g. drive: the scenario's run)
 const jsonOut = opt("--json", null);
 const file = args[0];
 if (!file) { console.error("usage: cpuprofile.mjs FILE.cpuprofile [--top N] [--json FILE]"); process.exit(1); }
@@ -64,7 +68,19 @@ const selfUs = new Map();
 const samples = prof.samples;
 const deltas = prof.timeDeltas;
 let total = 0;
+const onStack = new Map(); // node id -> whether `within` is on its stack
+const inside = (id) => {
+  if (!within) return true;
+  let v = onStack.get(id);
+  if (v === undefined) {
+    v = false;
+    for (let x = id; x !== undefined; x = parent.get(x)) if (nodes.get(x).callFrame.functionName === within) { v = true; break; }
+    onStack.set(id, v);
+  }
+  return v;
+};
 for (let i = 0; i < samples.length; i++) {
+  if (!inside(samples[i])) continue;
   const dt = deltas[i + 1] ?? 0; // attribute the interval after the sample to it
   selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + dt);
   total += dt;
@@ -101,7 +117,7 @@ for (const [id, us] of selfUs) {
 
 const ms = (us) => (us / 1000).toFixed(1).padStart(10) + " ms";
 const pct = (us) => ((100 * us) / total).toFixed(1).padStart(5) + "%";
-console.log(`# ${file}: ${(total / 1e6).toFixed(3)} s sampled, ${samples.length} samples`);
+console.log(`# ${file}: ${(total / 1e6).toFixed(3)} s sampled${within ? ` with ${within} on the stack` : ""}, ${samples.length} samples in all`);
 console.log("\n## self time by category");
 for (const [c, us] of [...byCat].sort((a, b) => b[1] - a[1])) console.log(`${ms(us)} ${pct(us)}  ${c}`);
 console.log("\n## inclusive time of named functions (phases)");

@@ -37,7 +37,8 @@
  *
  * Streaming: the text goes out in chunks of about CHUNK_CHARS through
  * `write`, never as one string, so a heap of millions of objects costs the
- * host two u32 arrays per edge and one per object besides the chunk.
+ * host 8 bytes per field edge and 14 per object (typed arrays: targets and
+ * field indices; handle, site, size, edge count) besides one chunk.
  */
 import type { Engine } from "../engine/engine.js";
 import * as abi from "../../contract/abi.js";

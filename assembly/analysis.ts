@@ -76,6 +76,7 @@ import {
   setBit, SPAN_SMALL, SPAN_LARGE, SPAN_STACK
 } from "./spans";
 import { forEachRoot, describeStackSlot, pinSlot, PIN_WORDS, slotGoroutine, slotFrame, slotInFrame } from "./roots";
+import { forEachGlobal, goroutineSlots, liveGoroutineAt, goroutineId, scanStackFrames } from "./roots";
 import { classify, verifyRuns } from "./verify";
 import { mutatorClock } from "./state";
 import { nowNs, memoryGrown } from "./host";
@@ -751,6 +752,7 @@ export function address(which: u32): usize {
     case abi.AN_TOP: return anTopBase;
     case abi.AN_PATH: return anPathBase;
     case abi.AN_INFO: return anInfoBase;
+    case abi.AN_ROOTS: return analysisBase + (<usize>objects << 4);
     default: return 0;
   }
 }
@@ -896,4 +898,78 @@ export function retainerPath(p: usize, a: u32, skip: u32): u32 {
     ax = denseIndex(x);
   }
   return length;
+}
+
+// ── Root slots (the heap snapshot's root edges) ─────────────────────────────
+//
+// Every root slot that holds a reached object, in forEachRoot's order —
+// the globals, the pins, then each live goroutine's frames, top frame first
+// — as path-block steps (kind, a, b, c, target; STEP_GLOBAL, STEP_PIN or
+// STEP_STACK with goroutine, frame and slot), ROOT_ENTRY_BYTES each, written
+// just after the four tables (the region grown for them if need be). Only
+// the predecessor lists' spill, during phases 2–3, ever used that memory, so
+// the tables stay valid and the analysis fresh. One pass counts, a second
+// writes: describeStackSlot per slot would cost a walk of every goroutine.
+//
+//   analysisBase + 16·N ──┬ entry 0: kind | a | b | c | target   (u32 each)
+//                         ├ entry 1 …
+//                         └ entry R−1
+
+// @ts-ignore: decorator
+@inline const ROOT_ENTRY_BYTES: usize = abi.PATH_STEP_WORDS * 4;
+
+/** Where the entries go; 0 while counting. */
+let ROOTS: usize = 0;
+let rootCount: u32 = 0;
+let rootGoroutine: u32 = 0;
+
+/** A global or a pin. */
+function rootGlobalSlot(slot: usize): void {
+  let q = <usize>load<u32>(slot);
+  if (q == 0 || denseIndex(q) == 0) return;
+  if (ROOTS != 0) step(slot, q, ROOTS + <usize>rootCount * ROOT_ENTRY_BYTES);
+  rootCount++;
+}
+
+function rootStackSlot(slot: usize, frame: u32, index: u32): void {
+  let q = <usize>load<u32>(slot);
+  if (q == 0 || denseIndex(q) == 0) return;
+  if (ROOTS != 0) {
+    let out = ROOTS + <usize>rootCount * ROOT_ENTRY_BYTES;
+    store<u32>(out, abi.STEP_STACK);
+    store<u32>(out, rootGoroutine, 4);
+    store<u32>(out, frame, 8);
+    store<u32>(out, index, 12);
+    store<u32>(out, <u32>q, 16);
+  }
+  rootCount++;
+}
+
+function walkRootSlots(): void {
+  rootCount = 0;
+  forEachGlobal(rootGlobalSlot);
+  let n = goroutineSlots();
+  for (let i: u32 = 0; i < n; i++) {
+    let d = liveGoroutineAt(i);
+    if (d == 0) continue;
+    rootGoroutine = goroutineId(d);
+    scanStackFrames(d, rootStackSlot);
+  }
+}
+
+/**
+ * Writes the root-slot entries of the last analysis (the caller checked it
+ * is fresh) at address(AN_ROOTS); returns how many, or −E_OUT_OF_MEMORY
+ * (wantedBytes set) when they do not fit in wasm32.
+ */
+export function rootSlots(): i32 {
+  ROOTS = 0;
+  walkRootSlots();
+  let count = rootCount;
+  let at = <u64>objects << 4;
+  if (!ensureRegion(at + <u64>count * ROOT_ENTRY_BYTES)) return -abi.E_OUT_OF_MEMORY;
+  ROOTS = analysisBase + <usize>at;
+  walkRootSlots();
+  if (!ASC_NO_ASSERT) assert(rootCount == count, "root slots changed between counting and writing");
+  return <i32>count;
 }

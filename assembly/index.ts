@@ -612,3 +612,18 @@ export function analysisPath(p: usize, skip: u32): i32 {
   let a = analysed(p, abi.ANALYZE_RETAINERS);
   return a == 0 ? -errCode : <i32>analysis.retainerPath(p, a, skip);
 }
+
+// ── Root slots of the analysis (analysis.ts rootSlots): the heap snapshot's root edges ──
+
+/**
+ * Writes every root slot that holds a reachable object, as path-block steps
+ * (abi AN_ROOTS), for a fresh analysis; returns how many, or −code
+ * (E_STALE_ANALYSIS; E_OUT_OF_MEMORY when they do not fit, lastErrorArg the
+ * bytes wanted).
+ */
+export function analysisRoots(): i32 {
+  if (!analysis.fresh(abi.ANALYZE_RETAINERS)) return -fail(abi.E_STALE_ANALYSIS, 0, abi.ANALYZE_RETAINERS);
+  let n = analysis.rootSlots();
+  if (n < 0) return -fail(-n, 0, <u32>min<u64>(analysis.wantedBytes, 0xffffffff));
+  return n;
+}

@@ -431,3 +431,23 @@ export function describeStackSlot(a: usize): bool {
   }
   return false;
 }
+
+// ── Stack slots by frame (the heap snapshot's root edges, analysis.ts rootSlots) ──
+
+/**
+ * Visits the slot words of goroutine `d`'s stack with their frame (0 = the
+ * first, the bottom of the stack) and index within that frame, top frame
+ * first: the order scanStack visits them in. Read-only.
+ */
+export function scanStackFrames(d: usize, visit: (slot: usize, frame: u32, index: u32) => void): void {
+  let base = stackWords(d);
+  let end = load<u32>(d, G_SP);
+  let f = load<u32>(d, G_FP);
+  let frame = load<u32>(d, G_FRAMES);
+  while (f != NONE) {
+    frame--;
+    for (let w = f + 1; w < end; w++) visit(base + (<usize>w << 2), frame, w - f - 1);
+    end = f;
+    f = load<u32>(base + (<usize>f << 2));
+  }
+}

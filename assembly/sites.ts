@@ -30,12 +30,22 @@
 
 import { siteAllocBase, siteLiveBase } from "./layout";
 
+/**
+ * Compile-time switch: false compiles both counters out of the allocation
+ * and mark paths. Only a core built with `--use TRICOLOR_NO_SITE_ACCOUNTING=1`
+ * has it off — bench/analysis.ts builds that variant (never shipped) to
+ * measure what the accounting costs; build/*.wasm always count.
+ */
+// @ts-ignore: decorator
+@inline export const SITE_ACCOUNTING: bool = !isDefined(TRICOLOR_NO_SITE_ACCOUNTING);
+
 /** Sites below this may have a non-zero live entry this cycle. */
 export let liveSiteEnd: u32 = 0;
 
 /** Counts an object of `slot` bytes allocated for `site` (the allocation fast path). */
 // @ts-ignore: decorator
 @inline export function countAllocated(site: u32, slot: u32): void {
+  if (!SITE_ACCOUNTING) return;
   let t = siteAllocBase + (<usize>site << 4);
   store<u64>(t, load<u64>(t) + 1);
   store<u64>(t, load<u64>(t, 8) + <u64>slot, 8);
@@ -44,6 +54,7 @@ export let liveSiteEnd: u32 = 0;
 /** Counts an object of `slot` bytes of `site` as live in the current mark (marked, or allocated black). */
 // @ts-ignore: decorator
 @inline export function countLive(site: u32, slot: u32): void {
+  if (!SITE_ACCOUNTING) return;
   let t = siteLiveBase + (<usize>site << 4);
   store<u64>(t, load<u64>(t) + 1);
   store<u64>(t, load<u64>(t, 8) + <u64>slot, 8);

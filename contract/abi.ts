@@ -269,3 +269,6 @@ export const AI_FLAGS = 7; // what it computed (ANALYZE_*)
 export const AI_MAX_DEPTH = 8; // longest shortest path from a root, in steps
 export const AI_NS = 9; // wall time of the analysis
 export const INFO_SLOTS = 16;
+
+/** analysisAddress(AN_ROOTS): the root-slot entries analysisRoots wrote, PATH_STEP_WORDS u32 each (kind STEP_GLOBAL, STEP_PIN or STEP_STACK). */
+export const AN_ROOTS = 8;

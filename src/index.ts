@@ -29,3 +29,6 @@ export { textSummary, jsonReport, formatBytes, formatNs } from "./report/text.js
 export { compareTable, verdicts } from "./report/compare.js";
 export { traceJson, traceEvents } from "./report/trace.js";
 export { scenarios } from "./scenarios/index.js";
+export { heapProfile, encodeHeapProfile, siteProfiles, siteStack, SAMPLE_TYPES, type HeapProfileInput, type SiteProfile } from "./report/pprof.js";
+export { writeHeapSnapshot, type HeapSnapshotSummary } from "./report/heapsnapshot.js";
+export { rootSlots, type RootSlot } from "./engine/analysis.js";

@@ -2,7 +2,7 @@
  * The browser the tests drive: a system Chromium through playwright-core
  * (which downloads nothing). Its path is the CHROMIUM environment variable,
  * else `chromium` or `chromium-browser` on PATH — the lookup
- * scripts/ensure-chromium.mjs makes before `npm test` starts, so a machine
+ * scripts/ensure-system.mjs makes before `npm test` starts, so a machine
  * without one fails there with one line saying what to install.
  */
 import { accessSync, constants, statSync } from "node:fs";

@@ -19,6 +19,10 @@ import type { Job } from "../node/job.js";
 import type { RunResult } from "../run/run.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { renderHtml } from "../node/html.js";
+import { writeHeapSnapshotFile } from "../node/heapsnapshot.js";
+import type { Engine } from "../engine/engine.js";
+import { heapProfile, siteProfiles } from "../report/pprof.js";
+import type { MemoryReport } from "../report/html/memory.js";
 import { traceJson } from "../report/trace.js";
 import { scenarios } from "../scenarios/index.js";
 import { formatSize, paramDescription } from "./help.js";
@@ -29,6 +33,9 @@ export interface CommonFlags {
   json?: boolean | string;
   html?: string;
   trace?: string;
+  /** run only: the end-of-run exports (EngineReports below). */
+  pprof?: string;
+  heapsnapshot?: string;
   maxHeap: number;
   seed: number;
   memoryLimit: number;
@@ -137,6 +144,8 @@ function reportPaths(flags: CommonFlags): [flag: string, path: string][] {
   if (typeof flags.json === "string") out.push(["--json", flags.json]);
   if (flags.html) out.push(["--html", flags.html]);
   if (flags.trace) out.push(["--trace", flags.trace]);
+  if (flags.pprof) out.push(["--pprof", flags.pprof]);
+  if (flags.heapsnapshot) out.push(["--heapsnapshot", flags.heapsnapshot]);
   return out;
 }
 
@@ -163,12 +172,22 @@ export function checkReportPaths(cmd: Command, flags: CommonFlags): void {
   }
 }
 
-/** Writes the --json FILE, --html and --trace files a command asked for; a write that still fails is one error line. */
-export function writeReports(cmd: Command, flags: CommonFlags, results: readonly RunResult[], json: () => string): void {
-  const render: Record<string, () => string> = { "--json": json, "--html": () => renderHtml(results), "--trace": () => traceJson(results) };
+/**
+ * Writes the --json FILE, --html, --trace and --pprof files a command asked
+ * for (and announces the --heapsnapshot the run's end already wrote); a
+ * write that still fails is one error line.
+ */
+export function writeReports(cmd: Command, flags: CommonFlags, results: readonly RunResult[], json: () => string, made: EngineReports = {}): void {
+  const render: Record<string, () => string | Uint8Array> = {
+    "--json": json, "--html": () => renderHtml(results, made.memory ? { memory: [made.memory] } : {}), "--trace": () => traceJson(results), "--pprof": () => made.pprof ?? new Uint8Array(0),
+  };
   for (const [flag, path] of reportPaths(flags)) {
     try {
-      writeFileSync(path, render[flag]());
+      if (flag === "--heapsnapshot") {
+        if (typeof made.heapsnapshot === "string") throw new Error(made.heapsnapshot);
+      } else {
+        writeFileSync(path, render[flag]());
+      }
     } catch (err) {
       cmd.error(`error: cannot write ${flag} ${path}: ${(err as Error).message}`, { exitCode: 1 });
     }
@@ -200,4 +219,57 @@ export function scenarioArgument(argv: readonly string[]): string | undefined {
     return t;
   }
   return undefined;
+}
+
+// ── Reports made from the engine when a run ends (run only): --pprof, --heapsnapshot ──
+
+/**
+ * What the end-of-run hook made: the --pprof bytes, whether the
+ * --heapsnapshot was written (null) or why not, and for --html the run's
+ * memory report (its live-by-site series; the panel shows once findings
+ * are added to it).
+ */
+export interface EngineReports {
+  pprof?: Uint8Array;
+  heapsnapshot?: string | null;
+  memory?: MemoryReport;
+}
+
+/** `run`'s options for the exports that need the engine itself (added to its Reports group). */
+export function addEngineReportOptions(cmd: Command): Command {
+  return cmd
+    .option("--pprof <file>", "write the per-site heap profile as gzipped profile.proto (go tool pprof FILE)")
+    .option("--heapsnapshot <file>", "write the reachable heap at the end (or at out of memory) as a Chrome DevTools .heapsnapshot");
+}
+
+/**
+ * The runner's onEnd hook for --pprof, --heapsnapshot and --html's memory
+ * report (undefined when none was asked for): it fills `made` while the
+ * engine is still alive, and writeReports writes or announces the files
+ * with the other reports.
+ */
+export function engineReportHook(flags: CommonFlags, made: EngineReports): ((engine: Engine, result: RunResult) => void) | undefined {
+  const { pprof, heapsnapshot, html } = flags;
+  if (!pprof && !heapsnapshot && !html) return undefined;
+  return (engine, result) => {
+    if (html) made.memory = { series: engine.liveBySiteSeries() };
+    if (pprof) {
+      const c = result.config;
+      const params = Object.entries(c.params).map(([k, v]) => ` --${k} ${v}`).join("");
+      made.pprof = heapProfile({
+        sites: siteProfiles(engine.sitesAllocated(), engine.liveBySite()),
+        timeNanos: Date.now() * 1e6 - result.wallNs,
+        durationNanos: result.wallNs,
+        comments: [`tricolor run ${result.scenario}${params} --barrier ${c.barrier} --gogc ${c.gogc} --seed ${c.seed}`],
+      });
+    }
+    if (heapsnapshot) {
+      try {
+        writeHeapSnapshotFile(engine, heapsnapshot);
+        made.heapsnapshot = null;
+      } catch (err) {
+        made.heapsnapshot = (err as Error).message;
+      }
+    }
+  };
 }

@@ -30,6 +30,7 @@ import { colorsFor, heapChart, Progress } from "./terminal.js";
 import { parseBarriers, parseGogc, parseGogcList, parseJobs, type Gogc } from "./flags.js";
 import { helpConfiguration, paramDetails, strategiesHelp } from "./help.js";
 import { addCommonOptions, checkReportPaths, jobFor, writeReports, type Chosen, type CommonFlags } from "./options.js";
+import { addEngineReportOptions, engineReportHook, type EngineReports } from "./options.js";
 import { packageVersion } from "./version.js";
 
 type RunFlags = CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean };
@@ -84,7 +85,7 @@ function traceCycles(engine: Engine, flags: RunFlags): void {
 }
 
 /** `run`'s report: JSON (with Go's MemStats) or the text summary and heap chart, and the report files. */
-function printRun(cmd: Command, flags: RunFlags, result: RunResult): void {
+function printRun(cmd: Command, flags: RunFlags, result: RunResult, made: EngineReports = {}): void {
   const doc = () => jsonReport(withMemstats(result));
   if (flags.json === true) {
     process.stdout.write(doc() + "\n");
@@ -92,7 +93,7 @@ function printRun(cmd: Command, flags: RunFlags, result: RunResult): void {
     const chart = heapChart(result);
     process.stdout.write("\n" + textSummary(result, colorsFor(process.stdout)) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
   }
-  writeReports(cmd, flags, [result], doc);
+  writeReports(cmd, flags, [result], doc, made);
 }
 
 function runCommand(program: Command, chosen: Chosen | undefined, known: readonly Scenario[]): void {
@@ -102,18 +103,21 @@ function runCommand(program: Command, chosen: Chosen | undefined, known: readonl
   ])
     .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr")
     .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr");
+  addEngineReportOptions(run);
   helpFooter(run, chosen);
 
   run.action(async (name: string, flags: RunFlags) => {
     checkReportPaths(run, flags);
     const progress = new Progress(`${name} (${flags.barrier})`);
+    const made: EngineReports = {};
     const outcome = await runJob(jobFor(run, name, flags, known, flags.barrier, run.getOptionValueSource("gogc") === "default" ? undefined : flags.gogc), {
       onLine: flags.json ? undefined : (line) => process.stdout.write(line + "\n"),
       onProgress: (f) => progress.update(f),
       onEngine: (e) => traceCycles(e, flags),
+      onEnd: engineReportHook(flags, made),
     });
     progress.stop();
-    if (outcome.result) printRun(run, flags, outcome.result);
+    if (outcome.result) printRun(run, flags, outcome.result, made);
     if (!outcome.ok) failWith(run, outcome);
     const lost = lossLine(outcome.result);
     if (lost) run.error(`error: ${lost}`, { exitCode: 3 });

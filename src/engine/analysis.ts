@@ -460,3 +460,38 @@ export class Dominators {
 export function dominators(e: Engine): Dominators {
   return new Dominators(e, run(e, abi.ANALYZE_ALL));
 }
+
+// ── Root slots ──────────────────────────────────────────────────────────────
+
+/** A root slot holding a reachable object: a global, a pin, or a goroutine's stack slot (frame 0 = the first). */
+export type RootSlot = Extract<RetainerStep, { kind: "global" | "pin" | "stack" }>;
+
+/**
+ * Every root slot that holds a reachable object, in the order the collector
+ * scans them: the globals, the pins, then each live goroutine's frames, top
+ * frame first — the root edges of a heap snapshot. Needs a fresh analysis
+ * (engine.dominators() or retainerPath ran since the heap last changed):
+ * throws StaleAnalysisError otherwise, AnalysisOutOfMemoryError when the
+ * entries (20 bytes each) do not fit in wasm32 memory.
+ */
+export function rootSlots(e: Engine): RootSlot[] {
+  const core = e.raw;
+  const n = core.analysisRoots();
+  if (n < 0) {
+    if (-n === abi.E_OUT_OF_MEMORY) throw new AnalysisOutOfMemoryError(core.lastErrorArg() >>> 0, e.composition());
+    fail(e, -n, "rootSlots");
+  }
+  const w = u32s(core);
+  const base = (core.analysisAddress(abi.AN_ROOTS) >>> 0) >>> 2;
+  const out: RootSlot[] = [];
+  for (let k = 0; k < n; k++) {
+    const o = base + k * abi.PATH_STEP_WORDS;
+    const kind = w[o], a = w[o + 1], target = w[o + 4];
+    const site = siteOfHandle(w, target);
+    const t: StepTarget = { target, targetSite: site, targetSiteName: e.siteName(site) };
+    if (kind === abi.STEP_GLOBAL) out.push({ kind: "global", index: a, ...t });
+    else if (kind === abi.STEP_PIN) out.push({ kind: "pin", index: a, ...t });
+    else out.push({ kind: "stack", goroutine: a, frame: w[o + 2], slot: w[o + 3], ...t });
+  }
+  return out;
+}

@@ -8,3 +8,4 @@ export { coreModule, loadEngine, type Build } from "./loader.js";
 export { renderHtml } from "./html.js";
 export { loadScenarioFile } from "./load-scenario.js";
 export { runJob, type Job, type JobOutcome } from "./job.js";
+export { writeHeapSnapshotFile } from "./heapsnapshot.js";

@@ -47,7 +47,7 @@ export async function resolveScenario(name: string): Promise<Scenario> {
 }
 
 /** Runs `job`; never throws for bad input, engine errors or scenario failures. */
-export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEngine" | "onProgress"> = {}): Promise<JobOutcome> {
+export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEngine" | "onProgress" | "onEnd"> = {}): Promise<JobOutcome> {
   let scenario: Scenario;
   try {
     scenario = await resolveScenario(job.scenario);

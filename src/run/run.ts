@@ -138,6 +138,15 @@ export interface RunOptions {
   onEngine?: (engine: Engine) => void;
   /** Progress in [0, 1], as the scenario reports it. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Called once the run is over and summarized, with the engine still alive:
+   * after the runner's final collection, so the heap is exactly what the
+   * scenario still holds — and when the scenario failed (out of memory
+   * included), before the error is thrown: the reachable heap is then as it
+   * was at the failing call, the collection having freed only garbage. For
+   * exports that need the heap itself (--heapsnapshot, --pprof).
+   */
+  onEnd?: (engine: Engine, result: RunResult) => void;
 }
 
 /**
@@ -215,6 +224,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     build: options.build ?? "release",
   };
   const result = summarize(scenario.name, engine, config, output, reported, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu, atEnd });
+  options.onEnd?.(engine, result);
   if (failure !== null) {
     const err = new ScenarioError(scenario.name, at.step, failure, result);
     result.error = { message: err.message, step: at.step };

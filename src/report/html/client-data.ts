@@ -55,4 +55,16 @@ export interface ClientData {
   /** Decade bounds of the pause timeline's y axis, µs. */
   pauseMinUs: number;
   pauseMaxUs: number;
+  /** Per run, its live-by-site chart (memory.ts), or null; absent when no run has one. */
+  siteLive?: (ClientSiteLive | null)[];
 }
+
+/** The memory panel's chart: live bytes per site after each sampled cycle, in `unit`; the last site may be "N other sites". */
+export interface ClientSiteLive {
+  cycles: number[];
+  unit: string;
+  sites: { name: string; color: string; values: number[] }[];
+}
+
+/** The canvas id of run `i`'s live-by-site chart. */
+export const siteLiveChartId = (i: number) => `site-live-${i}`;

@@ -32,6 +32,7 @@ import {
   type TooltipItem,
 } from "chart.js";
 import { DATA_ELEMENT_ID, type ClientData, type ClientRun, type PauseHistogram, type Point } from "./client-data.js";
+import { siteLiveChartId, type ClientSiteLive } from "./client-data.js";
 
 /** Options of the bands plugin: x-intervals shaded behind the datasets. */
 interface BandsOptions {
@@ -276,6 +277,31 @@ function mmuChart(data: ClientData): void {
   });
 }
 
+// ─── memory ────────────────────────────────────────────────────────────────
+
+/** Live bytes per site after each cycle, the sites stacked (memory.ts chose them and their colours). */
+function siteLiveChart(l: ClientSiteLive, i: number): void {
+  const datasets: ChartDataset<"bar", number[]>[] = l.sites.map((s) => ({
+    label: s.name, data: s.values, backgroundColor: alpha(s.color, 0.85), borderColor: s.color, borderWidth: 1, pointStyle: "rect", stack: "live",
+    categoryPercentage: 0.9, barPercentage: 1,
+  }));
+  make(siteLiveChartId(i), {
+    type: "bar",
+    data: { labels: l.cycles.map((c) => `gc ${c}`), datasets },
+    options: {
+      scales: {
+        x: { stacked: true, title: axisTitle("cycle"), grid: { display: false } },
+        y: { stacked: true, beginAtZero: true, title: axisTitle(`live (${l.unit})`) },
+      },
+      plugins: {
+        title: { display: true, text: "live bytes by allocation site" },
+        legend: { position: "top", align: "end" },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.parsed.y} ${l.unit}` } },
+      },
+    },
+  });
+}
+
 // ─── main ──────────────────────────────────────────────────────────────────
 
 function main(): void {
@@ -286,6 +312,7 @@ function main(): void {
   histogramChart(data, "pause-hist", data.pauseHist, "pause");
   histogramChart(data, "stack-hist", data.stackHist, "stack-scan");
   mmuChart(data);
+  data.siteLive?.forEach((l, i) => { if (l) siteLiveChart(l, i); });
   window.tricolorCharts = charts;
   document.body.setAttribute("data-ready", "1");
 }

@@ -26,10 +26,14 @@ import { formatBytes, formatNs, textSummary } from "../text.js";
 import { DATA_ELEMENT_ID, type ClientData } from "./client-data.js";
 import { clientData, describe, gogcText, paramString, round, runColors, runLabels } from "./data.js";
 import { escapeHtml, jsonForScript, scriptSafe, styleSafe } from "./escape.js";
+import { clientSiteLive, hasFindings, memorySection, type MemoryReport } from "./memory.js";
+import { siteLiveChartId } from "./client-data.js";
 
 export interface HtmlOptions {
   /** The page title; default "tricolor · <scenario> · <strategies>". */
   title?: string;
+  /** Per run (same order), what its memory analysis found: a memory panel for each run that has findings (memory.ts). */
+  memory?: readonly (MemoryReport | undefined)[];
 }
 
 /** The built parts a page inlines: the bundled page script and the stylesheet. */
@@ -51,6 +55,7 @@ export function renderReport(runs: readonly RunResult[], assets: PageAssets, opt
   const colors = runColors(runs);
   const title = opts.title ?? `tricolor · ${unique(runs.map((r) => r.scenario)).join(", ")} · ${labels.join(" vs ")}`;
   const data = clientData(runs, labels, colors);
+  const memory = memoryPanels(runs, labels, opts.memory ?? [], data);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -62,6 +67,7 @@ export function renderReport(runs: readonly RunResult[], assets: PageAssets, opt
 <body>
 <main>
 ${header(runs, labels, colors, title)}
+${memory}
 ${chartsSection(runs, data)}
 ${runSections(runs, labels, colors)}
 <footer>tricolor · a WebAssembly heap engine modelling Go's garbage collector · times are host wall-clock; work is in words scanned</footer>
@@ -221,4 +227,19 @@ function runSection(r: RunResult, label: string, color: string): string {
 
 function runSections(runs: readonly RunResult[], labels: string[], colors: string[]): string {
   return runs.map((r, i) => runSection(r, labels[i], colors[i])).join("\n");
+}
+
+// ─── memory ────────────────────────────────────────────────────────────────
+
+/** The memory panels of the runs that have findings (none on a clean run), their charts' data put into `data`. */
+function memoryPanels(runs: readonly RunResult[], labels: string[], reports: readonly (MemoryReport | undefined)[], data: ClientData): string {
+  const live = runs.map((_, i) => (hasFindings(reports[i]?.findings) ? clientSiteLive(reports[i]?.series) : null));
+  if (live.some((l) => l !== null)) data.siteLive = live;
+  return runs
+    .map((r, i) => {
+      const heading = runs.length === 1 ? "Memory" : `Memory · ${escapeHtml(labels[i])} <span class="dim">· ${escapeHtml(r.scenario)}</span>`;
+      return memorySection(reports[i], heading, siteLiveChartId(i), live[i] !== null);
+    })
+    .filter((s) => s !== "")
+    .join("\n");
 }

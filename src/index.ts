@@ -26,3 +26,8 @@ export { textSummary, jsonReport, formatBytes, formatNs } from "./report/text.js
 export { compareTable, verdicts } from "./report/compare.js";
 export { traceJson, traceEvents } from "./report/trace.js";
 export { scenarios } from "./scenarios/index.js";
+export { analyseMemory, siteFindings, middleThird, STEPS as ANALYSIS_STEPS, type AnalysedRun, type AnalysisContext, type AnalysisStep } from "./analysis/index.js";
+export type { MemoryFindings, SiteFinding, LeakSuspect, RetainerPathFinding, TopRetainer } from "./analysis/findings.js";
+export { mannKendall, theilSen, type MannKendall } from "./analysis/trend.js";
+export { memoryReport } from "./report/memory.js";
+export type { AgeInfo, DatedSites, ShapeStep } from "./engine/analysis.js";

@@ -61,6 +61,21 @@ describe("the trend signal", () => {
     expect(s?.pValue).toBeLessThan(0.01);
   });
 
+  test("significance at 0.01: a window with S = 18 of 8 points (p ≈ 0.035) is not a suspect, however it ends", () => {
+    // Window (after 4 warm-up cycles): 3 2 1 5 4 7 6 8 — a rise with 5 inversions, S = 28 − 2·5 = 18;
+    // Var = 8·7·21/18 = 65.33, z = 17/8.083 = 2.103, two-sided p = 2·(1 − 0.98228) = 0.0354 (normal table).
+    const w = [3, 2, 1, 5, 4, 7, 6, 8];
+    const units = [1, 2, 3, 3, ...w];
+    const a = { site: 1, name: "weak", objects: units.map((u) => 1000 * u), bytes: units.map((u) => 80_000 * u), allocObjects: 8000 };
+    const [t] = siteTrends(input([a]));
+    expect(t?.points).toBe(8);
+    expect(t?.pValue).toBeCloseTo(0.0354, 3);
+    expect(leakSuspects(input([a]))).toEqual([]);
+    // The same rise without the inversions is one.
+    const b = { ...a, bytes: [1, 2, 3, 3, 1, 2, 3, 4, 5, 6, 7, 8].map((u) => 80_000 * u) };
+    expect(leakSuspects(input([b])).map((s) => s.name)).toEqual(["weak"]);
+  });
+
   test("floating garbage: the same rise, freed by the final collection, is not a suspect", () => {
     const g = rising(1, "garbage", 12);
     g.bytes[11] = 0;

@@ -34,13 +34,14 @@ function chain(e: Engine, g: number, n: number, head = "store.head", entry = "st
 
 for (const build of BUILDS) {
   describe(`${build}: retainer path texts`, () => {
-    test("a chain: 0, 1, 2 and 4 steps through entries, written by hand", async () => {
+    test("a chain: 0, 1, 2, 3 and 4 steps through entries, written by hand (2 print both, 3 or more collapse)", async () => {
       const e = await engine({ build, maxHeap: 16 << 20, gogc: "off" });
       const xs = chain(e, 0, 5);
       const text = (h: number) => pathText(e.retainerShape(h)!, "store.entry");
       expect(text(at(xs, 0))).toBe("global[0] → store.head.0 → store.entry");
       expect(text(at(xs, 1))).toBe("global[0] → store.head.0 → store.entry.0 → store.entry");
       expect(text(at(xs, 2))).toBe("global[0] → store.head.0 → store.entry.0 → store.entry.0 → store.entry");
+      expect(text(at(xs, 3))).toBe("global[0] → store.head.0 → store.entry.0 → (× 2 store.entry.0) → store.entry");
       expect(text(at(xs, 4))).toBe("global[0] → store.head.0 → store.entry.0 → (× 3 store.entry.0) → store.entry");
       // The shape the core folded: the root slot, the head's field, one run of 4.
       expect(e.retainerShape(at(xs, 4))).toEqual([

@@ -14,7 +14,9 @@
 //   └ +4 elemSize         └ +12 freeIndex   ├ +24 wordEnd: first index past the cached word
 //                                            └ +28 span (NONE: empty cache)
 //
-// Slow path (allocSlow): flush, maybe start a cycle (the pacer is consulted
+// Slow path (allocSlow): date what was allocated if an allocation epoch
+// ended (ages.ts; one comparison, never true while tracking is off), flush,
+// maybe start a cycle (the pacer is consulted
 // only here, once per span, never per object), sweep in proportion to the
 // heap's growth, then sweep spans of the class lazily until one has room,
 // else take new pages (reclaiming empty unswept spans first, sweep.ts). If the
@@ -33,7 +35,8 @@ import { sweepSpan, deductSweepCredit, reclaim, releaseEmptySpans, noteAllocated
 import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer";
 import { gcTrigger, gcCollect, noteGcWork } from "./gc";
 import { safePoint } from "./scheduler";
-import { allocBlack, tick, phase, ALLOC_UNITS, PHASE_MARK } from "./state";
+import { allocBlack, tick, phase, mutatorClock, ALLOC_UNITS, PHASE_MARK } from "./state";
+import { ageEnd, ageAdvance } from "./ages";
 import { concurrent } from "./strategy";
 import { markNew } from "./mark";
 import { stackBytes } from "./roots";
@@ -250,6 +253,7 @@ function allocSlow(c: u32): usize {
     let p = allocFast(c);
     if (p != 0) return p;
   }
+  if (mutatorClock >= ageEnd) ageAdvance(); // allocation epochs (ages.ts): never fires while off
   if (overTrigger()) gcTrigger(TRIGGER_HEAP);
   let p = refillAndAlloc(c);
   for (let attempt = 0; p == 0 && collectForSpace(attempt); attempt++) p = refillAndAlloc(c);
@@ -259,6 +263,7 @@ function allocSlow(c: u32): usize {
 /** A large object of `bytes` in a span of its own; 0 when memory is exhausted. */
 function allocLarge(bytes: u32): usize {
   let pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+  if (mutatorClock >= ageEnd) ageAdvance();
   if (overTrigger()) gcTrigger(TRIGGER_HEAP);
   deductSweepCredit(heapLive, <u64>pages * PAGE_SIZE, pages); // Go's mheap.allocSpan for a large object
   let s = spanOrCollect(LARGE_CLASS, SPAN_LARGE, pages);

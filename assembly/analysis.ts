@@ -827,9 +827,16 @@ export function topRetainers(k: u32): u32 {
 
 // ── Retainer paths ───────────────────────────────────────────────────────────
 
+/** The last step() decoded: its kind and words (abi STEP_*: a, b, c). */
+let stepKind: u32 = 0;
+let stepA: u32 = 0;
+let stepB: u32 = 0;
+let stepC: u32 = 0;
+
 /**
- * Writes step `k` for the word `slot` that points to `target`; returns the
- * object holding that word (the previous step's target), or 0 for a root.
+ * Decodes the step for the word `slot` that points to `target` into
+ * stepKind/A/B/C and, if `out` is not 0, writes it there; returns the object
+ * holding that word (the previous step's target), or 0 for a root.
  */
 function step(slot: usize, target: usize, out: usize): usize {
   let kind: u32 = 0;
@@ -859,6 +866,10 @@ function step(slot: usize, target: usize, out: usize): usize {
     kind = abi.STEP_PIN;
     a = <u32>((slot - pinSlot(0)) >> 2);
   }
+  stepKind = kind;
+  stepA = a;
+  stepB = b;
+  stepC = c;
   if (out != 0) {
     store<u32>(out, kind);
     store<u32>(out, a, 4);
@@ -972,4 +983,105 @@ export function rootSlots(): i32 {
   walkRootSlots();
   if (!ASC_NO_ASSERT) assert(rootCount == count, "root slots changed between counting and writing");
   return <i32>count;
+}
+
+// ── Retainer path shapes ─────────────────────────────────────────────────────
+//
+// A path's shape is its steps with each run of equal steps (same kind, same
+// holder site and field — or the same root slot) folded into one entry and
+// a count: a 100 000-object chain is a handful of entries, read without
+// handing 100 000 steps to the host. Entries use the path block, PATH_STEP_WORDS
+// u32 each: kind, a, b, c, count, where a field step's a is the holder's
+// site (not its address) and a stack step's a is the goroutine id.
+
+// @ts-ignore: decorator
+@inline function shapeEntry(k: u32): usize { return anPathBase + <usize>k * abi.PATH_STEP_WORDS * 4; }
+
+/** The current step's identity word a: the holder's site for a field step. */
+// @ts-ignore: decorator
+@inline function stepKey(holder: usize): u32 { return stepKind == abi.STEP_FIELD ? siteOf(holder) : stepA; }
+
+/**
+ * The shape of the shortest path from a root to object `p` (index `a`):
+ * writes entries [skip, skip + PATH_MAX_STEPS) of it, root first, into the
+ * path block and returns how many entries the whole shape has. One walk
+ * when it fits (entries are written from the far end, then reversed);
+ * a second walk only for shapes of more than PATH_MAX_STEPS entries.
+ */
+export function retainerShape(p: usize, a: u32, skip: u32): u32 {
+  let cap = <u32>abi.PATH_MAX_STEPS;
+  let runs: u32 = 0;
+  let x = p;
+  let ax = a;
+  let kind: u32 = 0;
+  let ka: u32 = 0;
+  let kb: u32 = 0;
+  let kc: u32 = 0;
+  let count: u32 = 0;
+  // Walk 1: runs counted from the object up; kept (in reverse) while they fit.
+  while (true) {
+    let slot = <usize>get(U1, ax);
+    if (!ASC_NO_ASSERT) assert(slot != 0, "a reached object without a retainer");
+    let holder = step(slot, x, 0);
+    let key = stepKey(holder);
+    if (count > 0 && stepKind == kind && key == ka && stepB == kb && stepC == kc) {
+      count++;
+    } else {
+      if (count > 0) {
+        if (runs < cap) writeShape(runs, kind, ka, kb, kc, count);
+        runs++;
+      }
+      kind = stepKind; ka = key; kb = stepB; kc = stepC; count = 1;
+    }
+    if (holder == 0) break;
+    x = holder;
+    ax = denseIndex(x);
+  }
+  if (runs < cap) writeShape(runs, kind, ka, kb, kc, count);
+  runs++;
+  if (runs <= cap && skip == 0) {
+    // Root first: reverse the entries in place.
+    for (let i: u32 = 0, j = runs - 1; i < j; i++, j--) {
+      for (let w: u32 = 0; w < <u32>abi.PATH_STEP_WORDS; w++) {
+        let t = load<u32>(shapeEntry(i) + (<usize>w << 2));
+        store<u32>(shapeEntry(i) + (<usize>w << 2), load<u32>(shapeEntry(j) + (<usize>w << 2)));
+        store<u32>(shapeEntry(j) + (<usize>w << 2), t);
+      }
+    }
+    return runs;
+  }
+  // Walk 2 (long shapes, or a later window): entry k from the root is run runs − 1 − j from the object.
+  x = p;
+  ax = a;
+  count = 0;
+  let j: u32 = 0;
+  while (true) {
+    let holder = step(<usize>get(U1, ax), x, 0);
+    let key = stepKey(holder);
+    if (count > 0 && stepKind == kind && key == ka && stepB == kb && stepC == kc) {
+      count++;
+    } else {
+      if (count > 0) { placeShape(runs - 1 - j, skip, kind, ka, kb, kc, count); j++; }
+      kind = stepKind; ka = key; kb = stepB; kc = stepC; count = 1;
+    }
+    if (holder == 0) break;
+    x = holder;
+    ax = denseIndex(x);
+  }
+  placeShape(runs - 1 - j, skip, kind, ka, kb, kc, count);
+  return runs;
+}
+
+function writeShape(k: u32, kind: u32, a: u32, b: u32, c: u32, count: u32): void {
+  let o = shapeEntry(k);
+  store<u32>(o, kind);
+  store<u32>(o, a, 4);
+  store<u32>(o, b, 8);
+  store<u32>(o, c, 12);
+  store<u32>(o, count, 16);
+}
+
+/** Writes entry `k` (from the root) if it falls in the window [skip, skip + PATH_MAX_STEPS). */
+function placeShape(k: u32, skip: u32, kind: u32, a: u32, b: u32, c: u32, count: u32): void {
+  if (k >= skip && k - skip < <u32>abi.PATH_MAX_STEPS) writeShape(k - skip, kind, a, b, c, count);
 }

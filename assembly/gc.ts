@@ -54,6 +54,7 @@ import { phase, setMarking, markCycle, mutatorClock, PHASE_MARK } from "./state"
 import { concurrent, hasBarrier, snapshotStacks, rescanDirtyStacks, alwaysVerify } from "./strategy";
 import { beginMarkSchedule, resetAssistAccount } from "./scheduler";
 import { globalsCount, cycleBase } from "./layout";
+import { ageMark } from "./ages";
 import * as abi from "../contract/abi";
 
 export let cycles: u32 = 0;
@@ -373,6 +374,7 @@ export function markTermination(t0: f64, work0: u64, objects0: f64): void {
   pacer.commit(false);
   let trigger = pacer.heapTrigger(concurrent);
   put(abi.C_NEXT_GOAL, bytesOrNone(pacer.heapGoal()));
+  ageMark(); // allocation epochs: the mark bits are the live set, nothing is swept yet (ages.ts)
   advanceEpoch();
   startSweep(objectSpans(), objectSpanPages, pacer.heapLive, trigger == pacer.NO_GOAL ? pacer.heapLive : trigger);
 

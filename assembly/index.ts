@@ -45,6 +45,7 @@ import { buildList, buildTree } from "./bulk";
 import { siteAllocBase, siteLiveBase } from "./layout";
 import { liveSiteEnd } from "./sites";
 import * as analysis from "./analysis";
+import * as ages from "./ages";
 import { writePointer } from "./barrier";
 import * as abi from "../contract/abi";
 
@@ -429,6 +430,7 @@ export function yieldAt(g: u32, units: u32): i32 {
     if (d == 0) return errCode;
   }
   tick(<u64>units);
+  if (mutatorClock >= ages.ageEnd) ages.ageAdvance(); // an epoch ended during the yield (ages.ts)
   safePoint(0, d);
   return abi.OK;
 }
@@ -627,3 +629,30 @@ export function analysisRoots(): i32 {
   if (n < 0) return -fail(-n, 0, <u32>min<u64>(analysis.wantedBytes, 0xffffffff));
   return n;
 }
+/**
+ * The shape of the shortest path from a root to `p`: runs of equal steps
+ * folded into one entry with a count (analysis.ts, retainerShape); entries
+ * [skip, skip + PATH_MAX_STEPS) into the path block, root first. Returns the
+ * number of entries, or −code (E_UNREACHABLE: no root reaches `p`).
+ */
+export function analysisShape(p: usize, skip: u32): i32 {
+  let a = analysed(p, abi.ANALYZE_RETAINERS);
+  return a == 0 ? -errCode : <i32>analysis.retainerShape(p, a, skip);
+}
+
+// ── Allocation epochs (ages.ts) ────────────────────────────────────────────
+
+/** Turns epoch tracking on (1: epoch 1 starts now) or off (0). OK, or E_OUT_OF_MEMORY when its planes do not fit wasm32. */
+export function trackAges(on: u32): i32 {
+  if (on > 1) return fail(abi.E_BAD_ARGUMENT, 0, on);
+  return ages.setAges(on == 1) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 0);
+}
+
+/** Counts the dated objects (per site those of epochs from … to) into the result block; returns how many are dated, or −code. */
+export function agesCount(from: u32, to: u32): f64 {
+  let n = ages.countAges(from, to);
+  return n < 0 ? -<f64>fail(abi.E_OUT_OF_MEMORY, 0, 0) : n;
+}
+
+/** Address of the epoch result block's part `which` (abi AGES_*), 0 if there is none (tracking never ran). */
+export function agesAddress(which: u32): usize { return ages.agesAddress(which); }

@@ -23,7 +23,10 @@
 //  │ arena: pages of 8 KiB│ spans of objects, large objects, goroutine stacks
 //  └──────────────────────┘ arenaBase + mappedPages·8 KiB  (≤ maxPages)
 //    … never mapped by the arena …
-//  ┌──────────────────────┐ analysisBase = arenaBase + maxPages·8 KiB
+//  ┌──────────────────────┐ agesBase = arenaBase + maxPages·8 KiB
+//  │ allocation epochs    │ result block, then 256 B per arena page, grown
+//  │                      │ with the arena while tracking is on (ages.ts)
+//  ├──────────────────────┤ analysisBase = agesLimit (64 KiB aligned)
 //  │ analysis side tables │ 16 B per reachable object, grown by the first
 //  └──────────────────────┘ analysis that needs them and kept (analysis.ts)
 //
@@ -32,7 +35,7 @@
 
 import {
   NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS, CYCLE_SLOTS, MAX_SITES, SITE_ENTRY_BYTES, AS_SLOTS, TOP_MAX,
-  PATH_MAX_STEPS, PATH_STEP_WORDS, INFO_SLOTS
+  PATH_MAX_STEPS, PATH_STEP_WORDS, INFO_SLOTS, AGES_SITE_SLOTS, AGES_INFO_SLOTS
 } from "../contract/abi";
 
 // @ts-ignore: decorator
@@ -80,8 +83,12 @@ export let anTopBase: usize = 0;
 export let anPathBase: usize = 0;
 export let anInfoBase: usize = 0;
 export let anScratchBase: usize = 0;
-/** Where the analysis side tables start: the first byte the arena can never map. */
+/** Where the analysis side tables start: above the arena's maximum extent and the epoch planes. */
 export let analysisBase: usize = 0;
+/** The allocation-epoch region (ages.ts): its result block, its planes (256 B per page), and its end; agesBase 0 if it does not fit wasm32. */
+export let agesBase: usize = 0;
+export let agesPlanesBase: usize = 0;
+export let agesLimit: usize = 0;
 export let globalsBase: usize = 0;
 export let globalsCount: u32 = 0;
 export let goroutineBase: usize = 0;
@@ -100,6 +107,13 @@ export let initialized: bool = false;
 // @ts-ignore: decorator
 @inline const AN_BLOCKS_BYTES: u32 = <u32>MAX_SITES * <u32>AS_SLOTS * 8 + <u32>TOP_MAX * 8 + <u32>PATH_MAX_STEPS * <u32>PATH_STEP_WORDS * 4
   + <u32>INFO_SLOTS * 8 + AN_SCRATCH_BYTES + 5 * 8;
+
+/** Bytes of the epoch region's result block (ages.ts): per-site and per-epoch counts, info; 256-aligned. */
+// @ts-ignore: decorator
+@inline const AGES_BLOCK_BYTES: u32 = ((<u32>MAX_SITES * <u32>AGES_SITE_SLOTS + 32 + <u32>AGES_INFO_SLOTS) * 8 + 255) & ~255;
+/** Epoch-plane bytes per arena page: four planes of one bit per bitmap bit (64 B each). */
+// @ts-ignore: decorator
+@inline export const AGE_PAGE_BYTES: u32 = 4 * BITMAP_BYTES_PER_PAGE;
 
 /** Bumps `cursor` past a region of `bytes`, 8-byte aligned. */
 function region(cursor: usize, bytes: usize): usize {
@@ -159,7 +173,18 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   queueCap = queueEntries;
   arenaBase = (c + WASM_PAGE - 1) & ~<usize>(WASM_PAGE - 1);
   // pages is a multiple of 8, so this is 64 KiB aligned too (and below 2^32: `need` counted the arena).
-  analysisBase = arenaBase + <usize>pages * PAGE_SIZE;
+  let arenaLimit = arenaBase + <usize>pages * PAGE_SIZE;
+  // The epoch region, if it fits below 4 GiB; the analysis tables start above it (or at the arena's limit without it).
+  let planesAt = <u64>arenaLimit + AGES_BLOCK_BYTES;
+  let agesEnd = (planesAt + <u64>pages * AGE_PAGE_BYTES + WASM_PAGE - 1) & ~(<u64>WASM_PAGE - 1);
+  if (agesEnd < 0xffff0000) {
+    agesBase = arenaLimit;
+    agesPlanesBase = <usize>planesAt;
+    agesLimit = <usize>agesEnd;
+    analysisBase = agesLimit;
+  } else {
+    analysisBase = arenaLimit;
+  }
 
   let have = <usize>memory.size() * WASM_PAGE;
   if (arenaBase > have && memory.grow(<i32>((arenaBase - have) / WASM_PAGE)) < 0) return false;

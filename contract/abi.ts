@@ -272,3 +272,25 @@ export const INFO_SLOTS = 16;
 
 /** analysisAddress(AN_ROOTS): the root-slot entries analysisRoots wrote, PATH_STEP_WORDS u32 each (kind STEP_GLOBAL, STEP_PIN or STEP_STACK). */
 export const AN_ROOTS = 8;
+// ── Allocation epochs (assembly/ages.ts) ────────────────────────────────────
+//   trackAges(1) dates every object by the epoch of the mutator clock it was
+//   allocated in (1 … AGES_MAX_EPOCH, equal lengths, doubled by merging pairs
+//   as the run grows); countAges(from, to) counts what exists now into the
+//   result block, whose parts agesAddress(which) gives (f64 each).
+
+export const AGES_MAX_EPOCH = 15;
+/** agesAddress(which) */
+export const AGES_SITES = 0; // MAX_SITES × AGES_SITE_SLOTS: objects, slot bytes dated in [from, to]
+export const AGES_EPOCHS = 1; // 16 × 2: every dated object's objects, slot bytes per epoch (entry 0 unused)
+export const AGES_INFO = 2; // AGI_* below
+export const AGES_SITE_SLOTS = 2;
+export const AGI_ON = 0; // 1 while tracking
+export const AGI_START_CLOCK = 1; // mutator clock when tracking started: epoch 1 begins there
+export const AGI_LENGTH = 2; // clock units per epoch now
+export const AGI_EPOCH = 3; // the current epoch
+export const AGI_TICKS = 4; // epoch ends seen
+export const AGI_MERGES = 5; // times pairs of epochs merged (the length doubled)
+export const AGI_PLANE_BYTES = 6; // memory the epoch planes use (256 per mapped arena page)
+export const AGI_CLOCK = 7; // the mutator clock when counted
+export const AGI_DATED = 8; // objects dated (every epoch)
+export const AGES_INFO_SLOTS = 16;

@@ -32,3 +32,8 @@ export { scenarios } from "./scenarios/index.js";
 export { heapProfile, encodeHeapProfile, siteProfiles, siteStack, SAMPLE_TYPES, type HeapProfileInput, type SiteProfile } from "./report/pprof.js";
 export { writeHeapSnapshot, type HeapSnapshotSummary } from "./report/heapsnapshot.js";
 export { rootSlots, type RootSlot } from "./engine/analysis.js";
+export { analyseMemory, siteFindings, middleThird, STEPS as ANALYSIS_STEPS, type AnalysedRun, type AnalysisContext, type AnalysisStep } from "./analysis/index.js";
+export type { MemoryFindings, SiteFinding, LeakSuspect, RetainerPathFinding, TopRetainer } from "./analysis/findings.js";
+export { mannKendall, theilSen, type MannKendall } from "./analysis/trend.js";
+export { memoryReport } from "./report/memory.js";
+export type { AgeInfo, DatedSites, ShapeStep } from "./engine/analysis.js";

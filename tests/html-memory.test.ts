@@ -39,11 +39,11 @@ const findings: MemoryFindings = {
   sites: [],
   leaks: [{
     site: 1, name: "fx.entry", signals: ["trend", "middle-third"], bytesPerCycle: 100 * KiB, bytesPerMillionAllocs: 3 * KiB * KiB, cycles: 14, pValue: 0.0004,
-    middleThirdObjects: 3_000, liveObjects: 100_001, liveBytes: 8_178_892, retainedBytes: 8_178_892,
-    paths: [{ text: "global[0] → fx.head.0 → fx.entry.0 → (× 99,998 fx.entry.0) → fx.entry", steps: [], objects: 100_001 }],
+    middleThirdObjects: 3_000, liveObjects: 100_001, liveBytes: 8_178_892, retainedBytes: 8_178_892, sampledObjects: 100_001,
+    paths: [{ text: "global[0] → fx.head.0 → fx.entry.0 → (× 99,998 fx.entry.0) → fx.entry", steps: [], objects: 100_001, length: 100_002 }],
   }],
   retainers: [
-    { kind: "object", site: 9, name: "fx.head", handle: 0x100010, retainedBytes: 8_178_908, fraction: 0.93, path: { text: "global[0] → fx.head", steps: [], objects: 1 } },
+    { kind: "object", site: 9, name: "fx.head", handle: 0x100010, retainedBytes: 8_178_908, fraction: 0.93, path: { text: "global[0] → fx.head", steps: [], objects: 1, length: 1 } },
     { kind: "site", site: 1, name: "fx.entry", retainedBytes: 8_178_892, fraction: 0.9, path: undefined },
   ],
   goroutines: {

@@ -30,6 +30,13 @@ export interface RetainerPathFinding {
   steps: RetainerStep[];
   /** How many of the suspect's sampled objects share this path shape. */
   objects: number;
+  /**
+   * The representative path's length in steps. `steps` holds all of them up
+   * to 2 × PATH_ENDS_KEPT (src/analysis/retainer-paths.ts); a longer path keeps
+   * its first and last PATH_ENDS_KEPT there, so a 100,000-step chain is not
+   * written out whole.
+   */
+  length: number;
 }
 
 /** A site whose live bytes grow over the run. */
@@ -52,6 +59,10 @@ export interface LeakSuspect {
   retainedBytes: number;
   /** One per distinct path shape, most objects first. */
   paths: RetainerPathFinding[];
+  /** Objects of the site whose paths were read (a bounded, evenly spread sample): what `paths[i].objects` are out of. */
+  sampledObjects: number;
+  /** memlab's window on the mutator clock, [from, to): the epochs nearest the run's middle third (absent without epoch tracking). */
+  middleThird?: { fromClock: number; toClock: number };
 }
 
 /** An object or a site group retaining ≥ 10% of the heap (Eclipse MAT's "problem suspects"). */

@@ -19,9 +19,11 @@ import type { Scenario } from "../scenario/scenario.js";
 import { runJob, type JobOutcome } from "../node/job.js";
 import { runPool, type PoolReport } from "../node/pool.js";
 import type { RunResult } from "../run/run.js";
+import type { AnalysedRun } from "../analysis/index.js";
 import { counted, formatNs, jsonReport, textSummary, type Colors } from "../report/text.js";
 import { clockResolutionNs, compareTable, verdicts } from "../report/compare.js";
 import { memstats } from "../report/memstats.js";
+import { memoryReport } from "../report/memory.js";
 
 /** A run's JSON document: the RunResult and Go's MemStats of it. */
 const withMemstats = (r: RunResult) => ({ ...r, memstats: memstats(r) });
@@ -85,13 +87,14 @@ function traceCycles(engine: Engine, flags: RunFlags): void {
 }
 
 /** `run`'s report: JSON (with Go's MemStats) or the text summary and heap chart, and the report files. */
-function printRun(cmd: Command, flags: RunFlags, result: RunResult, made: EngineReports = {}): void {
+function printRun(cmd: Command, flags: RunFlags, result: AnalysedRun, made: EngineReports = {}): void {
   const doc = () => jsonReport(withMemstats(result));
   if (flags.json === true) {
     process.stdout.write(doc() + "\n");
   } else {
     const chart = heapChart(result);
-    process.stdout.write("\n" + textSummary(result, colorsFor(process.stdout)) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
+    const memory = memoryReport(result, colorsFor(process.stdout));
+    process.stdout.write("\n" + textSummary(result, colorsFor(process.stdout)) + (memory ? `\n\n${memory}` : "") + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
   }
   writeReports(cmd, flags, [result], doc, made);
 }
@@ -158,7 +161,8 @@ function compareCommand(program: Command, chosen: Chosen | undefined, known: rea
     checkReportPaths(compare, flags);
     // A GOGC matrix always sets GOGC; a single default value leaves it to the scenario.
     const gogcGiven = compare.getOptionValueSource("gogc") !== "default";
-    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined)));
+    // compare's report has no memory section: its runs skip the heap analysis.
+    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => ({ ...jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined), analysis: false })));
     // Measured before the workers start, so their load does not coarsen it.
     const resolutionNs = clockResolutionNs();
     const progress = new Progress(`compare ${name}`, jobs.length);

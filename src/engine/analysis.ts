@@ -38,6 +38,8 @@ export interface LiveBySite {
 export interface LiveSeries {
   /** The cycles sampled: every cycle, or in bounded mode a uniform subsample of at most SITE_SERIES_CAP. */
   cycles: number[];
+  /** Objects allocated so far (every site) at each sampled cycle; present when the recorder can count them (an engine's always can). */
+  allocated?: number[];
   sites: { site: number; name: string; objects: number[]; bytes: number[] }[];
 }
 
@@ -91,12 +93,23 @@ export function sitesAllocated(e: Engine): SiteCount[] {
  */
 export class SiteLiveRecorder {
   private readonly sampled: number[] = [];
+  private readonly allocated: number[] = [];
   private readonly series = new Map<number, { objects: number[]; bytes: number[] }>();
   private stride = 1;
   private seen = 0;
   private last: { cycle: number; objects: Float64Array; bytes: Float64Array } | null = null;
 
-  constructor(private readonly core: Readonly<Core>, private readonly name: (site: number) => string, private readonly mode: RecordMode) {}
+  /** `sites`, when given, is how many sites are registered: each sample then also records the objects allocated so far (LiveSeries.allocated). */
+  constructor(private readonly core: Readonly<Core>, private readonly name: (site: number) => string, private readonly mode: RecordMode,
+    private readonly sites?: () => number) {}
+
+  /** Objects allocated so far, all sites (the per-site allocation table's sum over the registered sites). */
+  private allocatedNow(w: Uint32Array): number {
+    const base = this.core.siteAllocAddress() >>> 0;
+    let n = 0;
+    for (let s = 0, end = this.sites!(); s < end; s++) n += u64At(w, base + s * abi.SITE_ENTRY_BYTES);
+    return n;
+  }
 
   /** Reads the core's live table for `cycle`, which just ended. */
   record(cycle: number): void {
@@ -113,6 +126,7 @@ export class SiteLiveRecorder {
     if (this.seen++ % this.stride !== 0) return;
     const index = this.sampled.length;
     this.sampled.push(cycle);
+    if (this.sites) this.allocated.push(this.allocatedNow(w));
     for (const [s, v] of this.series) {
       v.objects.push(s < end ? objects[s] : 0);
       v.bytes.push(s < end ? bytes[s] : 0);
@@ -133,6 +147,9 @@ export class SiteLiveRecorder {
     const cycles = keep(this.sampled);
     this.sampled.length = 0;
     this.sampled.push(...cycles);
+    const allocated = keep(this.allocated);
+    this.allocated.length = 0;
+    this.allocated.push(...allocated);
     for (const v of this.series.values()) {
       v.objects = keep(v.objects);
       v.bytes = keep(v.bytes);
@@ -162,7 +179,7 @@ export class SiteLiveRecorder {
   all(): LiveSeries {
     const sites = [...this.series.entries()].sort(([a], [b]) => a - b)
       .map(([site, v]) => ({ site, name: this.name(site), objects: [...v.objects], bytes: [...v.bytes] }));
-    return { cycles: [...this.sampled], sites };
+    return this.sites ? { cycles: [...this.sampled], allocated: [...this.allocated], sites } : { cycles: [...this.sampled], sites };
   }
 }
 
@@ -494,4 +511,224 @@ export function rootSlots(e: Engine): RootSlot[] {
     else out.push({ kind: "stack", goroutine: a, frame: w[o + 2], slot: w[o + 3], ...t });
   }
   return out;
+}
+// ── Allocation epochs (assembly/ages.ts) ─────────────────────────────────────
+
+/** The state of allocation-epoch tracking, and every dated object by epoch. */
+export interface AgeInfo {
+  /** Tracking is on (it turns itself off if its planes ever stop fitting in memory). */
+  on: boolean;
+  /** Mutator clock when tracking started (epoch 1 begins there), and the clock now. */
+  startClock: number;
+  clock: number;
+  /** Clock units per epoch now (every epoch has this length: epochs merge in pairs as the run grows). */
+  epochLength: number;
+  /** The epoch the clock is in (1 … AGES_MAX_EPOCH). */
+  epoch: number;
+  ticks: number;
+  merges: number;
+  /** Memory the epoch planes use (256 bytes per mapped arena page). */
+  planeBytes: number;
+  /** Objects dated: every object that existed at the last tick or mark termination and still exists. */
+  dated: number;
+  /** Dated objects and slot bytes per epoch; index e is epoch e (index 0 is unused). */
+  epochs: { objects: number; bytes: number }[];
+}
+
+/** Objects dated to the epochs from … to, per site. */
+export interface DatedSites {
+  fromEpoch: number;
+  toEpoch: number;
+  /** The mutator-clock span those epochs cover: [fromClock, toClock). */
+  fromClock: number;
+  toClock: number;
+  sites: SiteCount[];
+}
+
+function countAges(e: Engine, from: number, to: number): AgeInfo | null {
+  const core = e.raw;
+  const n = core.agesCount(from, to);
+  if (n < 0) return null;
+  const f = f64s(core);
+  const info = (core.agesAddress(abi.AGES_INFO) >>> 0) >>> 3;
+  const hist = (core.agesAddress(abi.AGES_EPOCHS) >>> 0) >>> 3;
+  if (info === 0) return null;
+  const epochs = [];
+  for (let k = 0; k <= abi.AGES_MAX_EPOCH; k++) epochs.push({ objects: f[hist + 2 * k], bytes: f[hist + 2 * k + 1] });
+  return {
+    on: f[info + abi.AGI_ON] === 1,
+    startClock: f[info + abi.AGI_START_CLOCK],
+    clock: f[info + abi.AGI_CLOCK],
+    epochLength: f[info + abi.AGI_LENGTH],
+    epoch: f[info + abi.AGI_EPOCH],
+    ticks: f[info + abi.AGI_TICKS],
+    merges: f[info + abi.AGI_MERGES],
+    planeBytes: f[info + abi.AGI_PLANE_BYTES],
+    dated: f[info + abi.AGI_DATED],
+    epochs,
+  };
+}
+
+/** Epoch tracking's state and the dated objects by epoch; null if tracking never ran on this engine (EngineOptions.trackAges). */
+export function ageInfo(e: Engine): AgeInfo | null {
+  return countAges(e, 1, 0);
+}
+
+/**
+ * The objects that exist now and were allocated in epochs from … to
+ * (1-based, inclusive), per site, largest first; null if tracking never ran.
+ * Objects allocated since the last epoch tick or mark termination are not
+ * dated yet (after a collection, every object is).
+ */
+export function datedBySite(e: Engine, fromEpoch: number, toEpoch: number): DatedSites | null {
+  if (!Number.isInteger(fromEpoch) || !Number.isInteger(toEpoch) || fromEpoch < 1 || toEpoch > abi.AGES_MAX_EPOCH) {
+    throw new TricolorError(`datedBySite: epochs must be integers from 1 to ${abi.AGES_MAX_EPOCH}, got ${fromEpoch} … ${toEpoch}`, abi.E_BAD_ARGUMENT);
+  }
+  const info = countAges(e, fromEpoch, toEpoch);
+  if (info === null) return null;
+  const core = e.raw;
+  const f = f64s(core);
+  const base = (core.agesAddress(abi.AGES_SITES) >>> 0) >>> 3;
+  const sites: SiteCount[] = [];
+  for (let s = 0; s < abi.MAX_SITES; s++) {
+    const objects = f[base + s * abi.AGES_SITE_SLOTS];
+    if (objects > 0) sites.push({ site: s, name: e.siteName(s), objects, bytes: f[base + s * abi.AGES_SITE_SLOTS + 1] });
+  }
+  return {
+    fromEpoch,
+    toEpoch,
+    fromClock: info.startClock + (fromEpoch - 1) * info.epochLength,
+    toClock: info.startClock + toEpoch * info.epochLength,
+    sites: sites.sort(bySize),
+  };
+}
+
+// ── Path shapes ──────────────────────────────────────────────────────────────
+
+/** One entry of a path's shape: a step, and how many times it repeats in a row. */
+export type ShapeStep =
+  | { kind: "global"; index: number; count: number }
+  | { kind: "pin"; index: number; count: number }
+  | { kind: "stack"; goroutine: number; frame: number; slot: number; count: number }
+  | { kind: "field"; holderSite: number; holderSiteName: string; field: number; count: number };
+
+/**
+ * The shape of a shortest path from a root to `handle`: its steps, root
+ * first, with each run of equal steps (same holder site and field, or the
+ * same root slot) as one entry and a count, computed in the core so a
+ * 100,000-step chain costs a handful of entries; null when no root reaches
+ * it. Runs the retainers analysis unless a fresh one exists.
+ */
+export function retainerShape(e: Engine, handle: number): ShapeStep[] | null {
+  const core = e.raw;
+  let entries = core.analysisShape(handle, 0);
+  if (entries === -abi.E_STALE_ANALYSIS) {
+    run(e, abi.ANALYZE_RETAINERS);
+    entries = core.analysisShape(handle, 0);
+  }
+  if (entries === -abi.E_UNREACHABLE) return null;
+  if (entries < 0) fail(e, -entries, "retainerShape");
+  const out: ShapeStep[] = [];
+  for (let skip = 0; skip < entries; skip += abi.PATH_MAX_STEPS) {
+    if (skip > 0) core.analysisShape(handle, skip);
+    const w = u32s(core);
+    const base = (core.analysisAddress(abi.AN_PATH) >>> 0) >>> 2;
+    for (let k = 0; k < Math.min(entries - skip, abi.PATH_MAX_STEPS); k++) {
+      const o = base + k * abi.PATH_STEP_WORDS;
+      const kind = w[o], a = w[o + 1], b = w[o + 2], c = w[o + 3], count = w[o + 4];
+      switch (kind) {
+        case abi.STEP_GLOBAL: out.push({ kind: "global", index: a, count }); break;
+        case abi.STEP_PIN: out.push({ kind: "pin", index: a, count }); break;
+        case abi.STEP_STACK: out.push({ kind: "stack", goroutine: a, frame: b, slot: c, count }); break;
+        default: out.push({ kind: "field", holderSite: a, holderSiteName: e.siteName(a), field: b, count });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Up to `max` reachable objects of each of `sites`, spread evenly over each
+ * site's objects in address order (every ⌈n/max⌉-th), from a fresh analysis:
+ * the table of objects is read directly, one pass for all the sites.
+ */
+export function sampleSites(d: Dominators, e: Engine, sites: readonly { site: number; objects: number }[], max: number): Map<number, number[]> {
+  if (!d.fresh) throw new StaleAnalysisError("sampleSites");
+  const core = e.raw;
+  const stride = new Map<number, number>();
+  const seen = new Map<number, number>();
+  const out = new Map<number, number[]>();
+  for (const s of sites) {
+    stride.set(s.site, Math.max(1, Math.ceil(s.objects / max)));
+    seen.set(s.site, 0);
+    out.set(s.site, []);
+  }
+  const w = u32s(core);
+  const obj = (core.analysisAddress(abi.AN_OBJECTS) >>> 0) >>> 2;
+  for (let i = 0, n = d.count; i < n; i++) {
+    const handle = w[obj + i];
+    const site = siteOfHandle(w, handle);
+    const k = seen.get(site);
+    if (k === undefined) continue;
+    seen.set(site, k + 1);
+    const list = out.get(site)!;
+    if (k % stride.get(site)! === 0 && list.length < max) list.push(handle);
+  }
+  return out;
+}
+
+/**
+ * The first and last `keep` steps of a shortest path from a root to
+ * `handle` (the whole path when it has at most 2 × keep steps; keep ≤
+ * abi.PATH_MAX_STEPS), and its length; null when no root reaches it. Two
+ * windows of the core's path block, so a 100,000-step chain is never read
+ * whole.
+ */
+export function retainerPathEnds(e: Engine, handle: number, keep: number): { length: number; steps: RetainerStep[] } | null {
+  if (!Number.isInteger(keep) || keep < 1 || keep > abi.PATH_MAX_STEPS) {
+    throw new TricolorError(`retainerPathEnds: keep must be an integer from 1 to ${abi.PATH_MAX_STEPS}, got ${keep}`, abi.E_BAD_ARGUMENT);
+  }
+  const core = e.raw;
+  let length = core.analysisPath(handle, 0);
+  if (length === -abi.E_STALE_ANALYSIS) {
+    run(e, abi.ANALYZE_RETAINERS);
+    length = core.analysisPath(handle, 0);
+  }
+  if (length === -abi.E_UNREACHABLE) return null;
+  if (length < 0) fail(e, -length, "retainerPathEnds");
+  const steps: RetainerStep[] = [];
+  if (length <= 2 * keep) {
+    readSteps(e, Math.min(length, abi.PATH_MAX_STEPS), steps);
+    for (let skip = abi.PATH_MAX_STEPS; skip < length; skip += abi.PATH_MAX_STEPS) {
+      core.analysisPath(handle, skip);
+      readSteps(e, Math.min(length - skip, abi.PATH_MAX_STEPS), steps);
+    }
+  } else {
+    readSteps(e, keep, steps);
+    core.analysisPath(handle, length - keep);
+    readSteps(e, keep, steps);
+  }
+  return { length, steps };
+}
+
+/**
+ * The reachable objects that only the roots as a whole dominate (the
+ * dominator tree's top level) and retain at least `minBytes`, largest
+ * first: one pass over the core's tables.
+ */
+export function topLevelRetainers(d: Dominators, e: Engine, minBytes: number): Retainer[] {
+  if (!d.fresh) throw new StaleAnalysisError("topLevelRetainers");
+  const core = e.raw;
+  const w = u32s(core);
+  const obj = (core.analysisAddress(abi.AN_OBJECTS) >>> 0) >>> 2;
+  const idom = (core.analysisAddress(abi.AN_IDOM) >>> 0) >>> 2;
+  const ret = (core.analysisAddress(abi.AN_RETAINED) >>> 0) >>> 2;
+  const out: Retainer[] = [];
+  for (let i = 0, n = d.count; i < n; i++) {
+    if (w[idom + i] !== 0 || w[ret + i] < minBytes) continue;
+    const handle = w[obj + i];
+    const site = siteOfHandle(w, handle);
+    out.push({ handle, site, siteName: e.siteName(site), slotBytes: core.slotBytes(handle) >>> 0, retainedBytes: w[ret + i] });
+  }
+  return out.sort((a, b) => b.retainedBytes - a.retainedBytes || a.handle - b.handle);
 }

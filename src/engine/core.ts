@@ -71,6 +71,10 @@ export interface Core {
   analysisTop(k: number): number;
   analysisPath(p: number, skip: number): number;
   analysisRoots(): number;
+  analysisShape(p: number, skip: number): number;
+  trackAges(on: number): number;
+  agesCount(from: number, to: number): number;
+  agesAddress(which: number): number;
 }
 
 /** Every export but memory, with the number of parameters the interface declares (checked: see the type below). */
@@ -84,6 +88,7 @@ export const CORE_ARITY = {
   lastErrorArg: 0, siteAllocAddress: 0, siteLiveAddress: 0, siteLiveEnd: 0, analyze: 1, analysisFresh: 0, analysisAddress: 1,
   analysisIndex: 1, analysisIdom: 1, analysisRetained: 1, analysisTop: 1, analysisPath: 2,
   analysisRoots: 0,
+  analysisShape: 2, trackAges: 1, agesCount: 2, agesAddress: 1,
 } as const satisfies { [K in Exclude<keyof Core, "memory">]: Parameters<Core[K]>["length"] };
 
 // Every function of the interface is in the table (satisfies alone checks only the other direction).

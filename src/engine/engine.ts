@@ -58,6 +58,13 @@ export interface EngineOptions {
   quarantine?: boolean;
   /** Keep every GC event ("all", what --trace needs) or bounded lists and streaming statistics ("bounded", default; src/records.ts). */
   recordEvents?: RecordMode;
+  /**
+   * Date every object by the epoch of the mutator clock it was allocated in
+   * (assembly/ages.ts: no cost on the allocation fast path, 256 bytes per
+   * mapped page), so that ageInfo()/datedBySite() can say which objects that
+   * exist were allocated when. Default false.
+   */
+  trackAges?: boolean;
 }
 
 export type PauseKind = "sweep-termination" | "mark-termination" | "stack-scan" | "stw-cycle";
@@ -247,6 +254,7 @@ const DEFAULTS = {
   verifyEachCycle: false,
   quarantine: true,
   recordEvents: "bounded" as RecordMode,
+  trackAges: false,
 };
 
 const PAUSE_KINDS: Record<number, PauseKind> = {
@@ -325,7 +333,7 @@ export class Engine {
   private attach(core: Core): void {
     this.core = core;
     const o = this.options;
-    this.siteLive = new analysis.SiteLiveRecorder(core, (id) => this.siteName(id), o.recordEvents);
+    this.siteLive = new analysis.SiteLiveRecorder(core, (id) => this.siteName(id), o.recordEvents, () => this.siteNames.length);
     const pages = Math.floor(o.maxHeap / abi.PAGE_BYTES);
     if (core.init(pages, o.globals, o.maxGoroutines, o.markQueue) !== abi.OK) {
       throw new TricolorError(`cannot lay out a heap of ${o.maxHeap} bytes with ${o.globals} globals, ${o.maxGoroutines} goroutines and a ${o.markQueue}-entry queue`, core.lastErrorCode());
@@ -338,6 +346,8 @@ export class Engine {
     this.setGogc(o.gogc);
     core.setVerifyEachCycle(o.verifyEachCycle ? 1 : 0);
     core.setQuarantine(o.quarantine ? 1 : 0);
+    // If its planes do not fit in wasm32 memory, tracking stays off (ageInfo() then says so); the heap is unaffected.
+    if (o.trackAges) core.trackAges(1);
   }
 
   private refreshViews(): void {
@@ -772,6 +782,15 @@ export class Engine {
 
   /** The dominator tree and retained sizes of the reachable heap as it is now (src/engine/analysis.ts). */
   dominators(): Dominators { return analysis.dominators(this); }
+
+  /** Epoch tracking's state and every dated object by epoch (EngineOptions.trackAges); null if tracking never ran. */
+  ageInfo(): analysis.AgeInfo | null { return analysis.ageInfo(this); }
+
+  /** The objects that exist now and were allocated in epochs from … to, per site; null if tracking never ran. */
+  datedBySite(fromEpoch: number, toEpoch: number): analysis.DatedSites | null { return analysis.datedBySite(this, fromEpoch, toEpoch); }
+
+  /** The shape of a shortest path from a root to `handle`: runs of equal steps as one entry with a count; null if no root reaches it. */
+  retainerShape(handle: number): analysis.ShapeStep[] | null { return analysis.retainerShape(this, handle); }
 
   /** The raw core, for benchmarks that measure the boundary itself. */
   get raw(): Readonly<Core> { return this.core; }

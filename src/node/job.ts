@@ -4,13 +4,14 @@
  * compare workers, so both run exactly the same way.
  */
 import { loadEngine, type Build } from "./index.js";
-import type { Barrier, Gogc } from "../engine/engine.js";
+import type { Barrier, Engine, Gogc } from "../engine/engine.js";
 import type { RecordMode } from "../engine/records.js";
 import { scenarios } from "../scenarios/index.js";
 import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
 import { runScenario, ScenarioError, type RunOptions, type RunResult } from "../run/run.js";
 import { ParamError, type Scenario } from "../scenario/scenario.js";
 import { OutOfMemoryError, TricolorError } from "../engine/errors.js";
+import { analyseMemory, type AnalysedRun } from "../analysis/index.js";
 
 export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */
@@ -26,12 +27,33 @@ export interface Job {
   verify: boolean;
   /** "all" keeps every GC event (what --trace writes); default bounded lists (src/records.ts). */
   recordEvents?: RecordMode;
+  /**
+   * Analyse the heap after the run (src/analysis: sites, leak suspects, top
+   * retainers), with the core's allocation epochs tracked during it. Default
+   * true; `compare` turns it off (its report has no memory section).
+   */
+  analysis?: boolean;
 }
 
 /** How a job ended: a result, or a one-line reason (with what was measured, when there is any). */
 export type JobOutcome =
-  | { ok: true; result: RunResult }
-  | { ok: false; kind: "usage" | "engine" | "scenario"; message: string; result?: RunResult };
+  | { ok: true; result: AnalysedRun }
+  | { ok: false; kind: "usage" | "engine" | "scenario"; message: string; result?: AnalysedRun };
+
+/**
+ * The run's result with the memory analysis's findings added (top-level
+ * sites, leaks, retainers, …). An analysis that cannot run (its side tables
+ * do not fit next to a heap at its limit) leaves the result as it was.
+ */
+function analysed(engine: Engine | undefined, result: RunResult): AnalysedRun {
+  if (!engine) return result;
+  try {
+    return Object.assign(result, analyseMemory(engine, result));
+  } catch (err) {
+    if (err instanceof TricolorError) return result;
+    throw err;
+  }
+}
 
 /** Drops undefined fields, so they do not override the scenario's engine options. */
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -54,21 +76,28 @@ export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEng
   } catch (err) {
     return { ok: false, kind: "usage", message: (err as Error).message };
   }
+  const analyse = job.analysis !== false;
+  let engine: Engine | undefined;
   try {
     const result = await runScenario(scenario, (o) => loadEngine({ ...o, build: job.build }), {
       params: job.params,
       seed: job.seed,
       build: job.build,
-      engine: definedOnly({ barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify, recordEvents: job.recordEvents }),
+      engine: definedOnly({ barrier: job.barrier, maxHeap: job.maxHeap, gogc: job.gogc, memoryLimit: job.memoryLimit, verifyEachCycle: job.verify, recordEvents: job.recordEvents,
+        trackAges: analyse ? true : undefined }),
       ...hooks,
+      onEngine: (e) => {
+        engine = e;
+        hooks.onEngine?.(e);
+      },
     });
-    return { ok: true, result };
+    return { ok: true, result: analyse ? analysed(engine, result) : result };
   } catch (err) {
     if (err instanceof ParamError) return { ok: false, kind: "usage", message: err.message };
     if (err instanceof ScenarioError) {
       // An engine refusal inside a scenario (out of memory, a bad handle) is still the engine's word: exit 2 for OOM.
       const oom = err.cause instanceof OutOfMemoryError;
-      return { ok: false, kind: oom ? "engine" : "scenario", message: err.message, result: err.result };
+      return { ok: false, kind: oom ? "engine" : "scenario", message: err.message, result: analyse ? analysed(engine, err.result) : err.result };
     }
     if (err instanceof TricolorError) return { ok: false, kind: "engine", message: `${scenario.name} (${job.barrier}): ${err.message}` };
     throw err;

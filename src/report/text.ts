@@ -6,6 +6,7 @@
 import type { RunResult } from "../run/run.js";
 import { STRATEGIES } from "../engine/strategies.js";
 import type { MemStats } from "./memstats.js";
+import { count } from "../analysis/format.js";
 
 /** The colour functions used (picocolors' shape); `plain` when colours are off. */
 export interface Colors {
@@ -48,8 +49,8 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`;
 }
 
-/** A count with thousands separators, as every report prints counts. */
-export const count = (n: number) => n.toLocaleString("en-US");
+/** A count with thousands separators, as every report prints counts (src/analysis/format.ts). */
+export { count };
 
 /** A count and its noun, singular for exactly one: "1 cycle", "0 cycles", "2,081 lost objects" (pass the plural when it is not noun + "s"). */
 export function counted(n: number, noun: string, nouns = `${noun}s`): string {
@@ -118,4 +119,21 @@ const BIG = "\u0000uint64:";
 export function jsonReport(r: RunDocument | Record<string, RunResult> | Record<string, Record<string, RunResult>>): string {
   const text = JSON.stringify(r, (k, v: unknown) => (k === "timeline" ? undefined : typeof v === "bigint" ? BIG + v.toString() : v), 2);
   return text.replace(/"\\u0000uint64:(\d+)"/g, "$1");
+}
+
+/**
+ * A size in the memory section's style: bytes below 1 KiB ("512 B"), else
+ * three significant figures at most — one decimal below 100 of the unit,
+ * none from 100 on ("7.8 MiB", "21.3 MiB", "327 KiB").
+ */
+export function formatBytesShort(n: number): string {
+  const a = Math.abs(n);
+  if (a < 1024) return `${n} B`;
+  for (const [unit, name] of UNITS) {
+    if (a >= unit) {
+      const v = n / unit;
+      return `${Math.abs(v) >= 99.95 ? v.toFixed(0) : v.toFixed(1)} ${name}`;
+    }
+  }
+  return `${n} B`;
 }

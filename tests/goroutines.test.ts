@@ -139,7 +139,7 @@ async function handBuilt() {
   const A = e.spawn("A");
   const B = e.spawn("B");
   const site = (n: string) => e.site(n);
-  const a2 = e.allocPush(A, 0, 200, 0, site("a2"));
+  e.allocPush(A, 0, 200, 0, site("a2"));
   const s = e.allocPush(A, 0, 40, 0, site("s"));
   const a1 = e.allocPush(A, 2, 100, 2, site("a1")); // pops a2 and s into its fields: A's frame is [a1]
   e.push(A, a1);

@@ -17,7 +17,7 @@
 //  │ free pages   1 b/pg  │ the page heap (pages.ts)
 //  │ alloc caches, class lists, stats, verify, profile, cycle blocks   │
 //  │ globals      4 B each│ root array
-//  │ goroutines   48 B/g  │ descriptors; stacks themselves live in the arena
+//  │ goroutines   64 B/g  │ descriptors; stacks themselves live in the arena
 //  │ grey queue   4 B each│ mark work (mark.ts), then the verifier's queue
 //  │ escape sites 64 B/site│ allocLocal's objects: allocated, escaped, stayed (escapes.ts)
 //  │ fragmentation block, goroutine mask (1 b/goroutine: stacks a reachability pass leaves out) │

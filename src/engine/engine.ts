@@ -26,7 +26,7 @@ import type { Dominators, LiveBySite, LiveSeries, RetainerStep, SiteCount } from
 import * as goroutineTable from "./goroutines.js";
 import type { GoroutineInfo, Retained } from "./goroutines.js";
 import * as escapeTable from "./escapes.js";
-import type { EscapeCounts, EscapeDestination } from "./escapes.js";
+import type { EscapeCounts, EscapeDestination, EscapedObject } from "./escapes.js";
 import { fragmentation as readFragmentation, pagesFor, type FragmentationReport } from "./fragmentation.js";
 import { retainerPathText } from "./path-text.js";
 import type { OomDetail } from "./errors.js";
@@ -839,6 +839,9 @@ export class Engine {
 
   /** Per site: frame locals allocated, escaped, stayed local, still undecided. */
   escapes(): EscapeCounts[] { return escapeTable.escapeCounts(this); }
+
+  /** The core's sample of escaped locals still alive at the last mark (at most abi.ESCAPE_SAMPLE_PER_SITE per site). Read-only. */
+  escapeSample(): EscapedObject[] { return escapeTable.escapeSample(this); }
 
   /** Where the sampled live escaped locals are reachable from, per site (runs the retainers analysis). */
   escapeDestinations(): EscapeDestination[] { return escapeTable.escapeDestinations(this); }

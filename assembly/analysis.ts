@@ -68,15 +68,17 @@
 
 import {
   verifyBitsBase, verifyQueueBase, queueCap, globalsBase, globalsCount, analysisBase, anSitesBase, anTopBase, anPathBase,
-  anInfoBase, anScratchBase, pageSpanBase, NONE, WASM_PAGE, BITMAP_BYTES_PER_PAGE, AN_SCRATCH_BYTES
+  anInfoBase, anScratchBase, pageSpanBase, goroutineMaskBase, profileBase, NONE, WASM_PAGE, BITMAP_BYTES_PER_PAGE, AN_SCRATCH_BYTES
 } from "./layout";
 import { mappedPages } from "./pages";
 import {
   spanOf, slotIndex, spanState, spanBase, spanElemSize, spanNelems, spanPages, verifyBits, spanAux, setSpanAux, countBits,
   setBit, SPAN_SMALL, SPAN_LARGE, SPAN_STACK
 } from "./spans";
-import { forEachRoot, describeStackSlot, pinSlot, PIN_WORDS, slotGoroutine, slotFrame, slotInFrame } from "./roots";
-import { forEachGlobal, goroutineSlots, liveGoroutineAt, goroutineId, scanStackFrames } from "./roots";
+import {
+  forEachRoot, forEachRootExcept, describeStackSlot, pinSlot, scanStack, goroutineSlots, liveGoroutineAt, inMask, PIN_WORDS, slotGoroutine,
+  slotFrame, slotInFrame, forEachGlobal, goroutineId, scanStackFrames
+} from "./roots";
 import { classify, verifyRuns } from "./verify";
 import { mutatorClock } from "./state";
 import { nowNs, memoryGrown } from "./host";
@@ -168,6 +170,8 @@ export function denseIndex(p: usize): u32 {
 
 let top: u32 = 0;
 let overflowed: bool = false;
+/** When set, pass 0 leaves out the stacks of the goroutines in this bitmap (reachableWithout). */
+let rootMask: usize = 0;
 let reachedBytes: u64 = 0;
 let reachedObjects: u32 = 0;
 
@@ -205,7 +209,7 @@ function markReachable(): u32 {
   overflowed = false;
   reachedObjects = 0;
   reachedBytes = 0;
-  forEachRoot(reach);
+  if (rootMask != 0) forEachRootExcept(rootMask, reach); else forEachRoot(reach);
   drainReach();
   while (overflowed) {
     // The queue overflowed: rescan every reached object (its reached children are skipped), as the verifier does.
@@ -1084,4 +1088,58 @@ function writeShape(k: u32, kind: u32, a: u32, b: u32, c: u32, count: u32): void
 /** Writes entry `k` (from the root) if it falls in the window [skip, skip + PATH_MAX_STEPS). */
 function placeShape(k: u32, skip: u32, kind: u32, a: u32, b: u32, c: u32, count: u32): void {
   if (k >= skip && k - skip < <u32>abi.PATH_MAX_STEPS) writeShape(k - skip, kind, a, b, c, count);
+}
+
+// ── What goroutines retain, and what their frames hold ─────────────────────────
+
+/**
+ * Pass 0 without the stacks of the goroutines whose slot bit is set in the
+ * goroutine mask (layout.ts): the slot bytes still reachable when those
+ * goroutines are gone. Reachable-with-everything minus this is exactly what
+ * their stacks alone keep alive — the bytes they retain — however the
+ * objects are shared among them (a dominator tree with one super-root cannot
+ * say this for a set of roots, so it is two passes, not a tree query). Uses
+ * the verify bits: the last analysis is stale afterwards.
+ */
+export function reachableWithout(): u64 {
+  computed = 0;
+  rootMask = goroutineMaskBase;
+  markReachable();
+  rootMask = 0;
+  return reachedBytes;
+}
+
+/** Reachable objects the last pass 0 found (reachableWithout's count). */
+export function lastReachedObjects(): u32 { return reachedObjects; }
+
+let siteObjects: u32 = 0;
+
+function holdSite(slot: usize): void {
+  let p = <usize>load<u32>(slot);
+  if (p == 0 || classify(p, abi.VERIFY_AGAINST_ALLOC) != abi.OK) return;
+  let s = spanOf(p);
+  if (!setBit(verifyBits(s), slotIndex(s, p))) return;
+  siteObjects++;
+  let a = profileBase + (<usize>(abi.PROFILE_SITE_BASE + 2 * <i32>siteOf(p)) << 3);
+  store<f64>(a, load<f64>(a) + 1);
+  store<f64>(a + 8, load<f64>(a + 8) + <f64>spanElemSize(s));
+}
+
+/**
+ * The objects the frames of the goroutines in the goroutine mask point to
+ * directly, each once however many slots hold it: per site into the profile
+ * block's site part (objects, slot bytes; the class part is cleared).
+ * Returns how many. Uses the verify bits: the last analysis is stale afterwards.
+ */
+export function stackSites(): u32 {
+  computed = 0;
+  memory.fill(verifyBitsBase, 0, <usize>mappedPages * BITMAP_BYTES_PER_PAGE);
+  memory.fill(profileBase, 0, abi.PROFILE_SLOTS * 8);
+  siteObjects = 0;
+  let n = goroutineSlots();
+  for (let k: u32 = 0; k < n; k++) {
+    let d = liveGoroutineAt(k);
+    if (d != 0 && inMask(goroutineMaskBase, k)) scanStack(d, holdSite);
+  }
+  return siteObjects;
 }

@@ -43,8 +43,9 @@ import { finishSweep, startSweep } from "./sweep";
 import { resetMarkCounters, shadeSlot, drain, drainAll, queueEmpty, markedBytes, markedObjects, objectsScanned } from "./mark";
 import {
   forEachGlobal, scanStack, scanPins, stackBytes, goroutineSlots, liveGoroutineAt, stackScanned, setStackScanned, stackDirty,
-  goroutineId, greyAllStacks, resetAssistCredits, stackUsedBytes, PIN_WORDS
+  goroutineId, greyAllStacks, resetAssistCredits, stackUsedBytes, liveGoroutines, PIN_WORDS
 } from "./roots";
+import { judgeLocals } from "./escapes";
 import { advanceEpoch, listLength, objectSpanPages } from "./spans";
 import * as pacer from "./pacer";
 import { addTime, update as updateLimiter, limiting } from "./limiter";
@@ -348,6 +349,9 @@ export function markTermination(t0: f64, work0: u64, objects0: f64): void {
 
   cycles++;
   if (get(abi.C_FORCED) != 0) forcedCycles++;
+  // Escape verdicts read the mark bits: after the verifier's rescue, before anything is swept (escapes.ts).
+  judgeLocals(cycles);
+  put(abi.C_GOROUTINES, <f64>liveGoroutines);
   let mutatorUnits = <f64>(mutatorClock - markStartClock);
   put(abi.C_HEAP_END, <f64>pacer.heapLive);
   put(abi.C_HEAP_MARKED, <f64>markedBytes);

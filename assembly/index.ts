@@ -39,8 +39,12 @@ import { setQuarantine as setQuarantineOn, quarantinedBytes } from "./quarantine
 import {
   lookup, lookupError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, pushRaw, popValue, setSlot,
   slotAddress, topAddress, topSlots, dropValues, globalAddress, pin, unpin, frameCount, stackDepthWords, liveGoroutines, stackBytes,
-  stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID
+  stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID, touch, goroutineSlots
 } from "./roots";
+import { reserveLocal, addLocal, framePopped, goroutineExiting, tableAddress, sampleListHead, tableBytes, tableBytesWanted } from "./escapes";
+import { escapeSitesBase, fragBase, goroutineMaskBase, goroutineBase } from "./layout";
+import { largestFreeRun } from "./pages";
+import { fillFragmentation } from "./spans";
 import { buildList, buildTree } from "./bulk";
 import { siteAllocBase, siteLiveBase } from "./layout";
 import { liveSiteEnd } from "./sites";
@@ -85,9 +89,9 @@ function look(g: u32): usize {
   return d;
 }
 
-/** An operation that acts as a goroutine passed its checks: a stack operation's worth of mutator time. */
+/** An operation that acts as goroutine `d` passed its checks: a stack operation's worth of mutator time, and `d` ran now. */
 // @ts-ignore: decorator
-@inline function acted(): void { tick(STACK_OP_UNITS); }
+@inline function acted(d: usize): void { tick(STACK_OP_UNITS); touch(d); }
 
 /** The error code `look`/`act` recorded, as a value-returning export returns it. */
 // @ts-ignore: decorator
@@ -171,7 +175,7 @@ function objectBytes(site: u32, nptr: u32, scalarBytes: u32): u32 {
 // @ts-ignore: decorator
 @inline function newObject(site: u32, nptr: u32, bytes: u32, d: usize): usize {
   let p = allocObject(site, nptr, bytes, d);
-  if (p == 0) fail(abi.E_OUT_OF_MEMORY, 0, bytes);
+  if (p == 0) fail(abi.E_OUT_OF_MEMORY, site + abi.OOM_SITE_BIAS, bytes);
   return p;
 }
 
@@ -216,7 +220,7 @@ export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: 
   if (npop > topSlots(d)) return <usize>fail(abi.E_STACK_EMPTY, 0, npop);
   let bytes = objectBytes(site, nptr, scalarBytes);
   if (bytes == 0) return lastCode();
-  acted();
+  acted(d);
   // Room for the result first: a stack that cannot grow must fail before the object exists.
   if (npop == 0) {
     if (pushRaw(d, 0) != abi.OK) return <usize>fail(abi.E_OUT_OF_MEMORY, 0, stackBytesWanted);
@@ -240,8 +244,8 @@ export function allocList(g: u32, site: u32, n: u32): i32 {
   let d = look(g);
   if (d == 0) return errCode;
   if (site >= <u32>abi.MAX_SITES) return fail(abi.E_BAD_ARGUMENT, 0, site);
-  acted();
-  return buildList(d, site, n) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
+  acted(d);
+  return buildList(d, site, n) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, site + abi.OOM_SITE_BIAS, 16);
 }
 
 /** Pushes a complete binary tree of `depth` onto g, built inside the core. */
@@ -249,15 +253,16 @@ export function allocTree(g: u32, site: u32, depth: u32): i32 {
   let d = look(g);
   if (d == 0) return errCode;
   if (site >= <u32>abi.MAX_SITES || depth > 26) return fail(abi.E_BAD_ARGUMENT, 0, depth);
-  acted();
-  return buildTree(d, site, depth) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, 0, 16);
+  acted(d);
+  return buildTree(d, site, depth) ? abi.OK : fail(abi.E_OUT_OF_MEMORY, site + abi.OOM_SITE_BIAS, 16);
 }
 
 // ── Goroutines and stacks ──────────────────────────────────────────────────
 
-/** Starts a goroutine; its id (≥ abi.MIN_VALID), or an error code. */
-export function spawn(): u32 {
-  let g = spawnG();
+/** Starts a goroutine labelled `label` (0: none; below abi.MAX_LABELS); its id (≥ abi.MIN_VALID), or an error code. */
+export function spawn(label: u32): u32 {
+  if (label >= <u32>abi.MAX_LABELS) return <u32>fail(abi.E_BAD_ARGUMENT, 0, label);
+  let g = spawnG(label);
   if (g < MIN_GOROUTINE_ID) fail(<i32>g, 0, g == <u32>abi.E_OUT_OF_MEMORY ? stackBytesWanted : 0);
   return g;
 }
@@ -270,7 +275,8 @@ function stackFail(rc: i32, g: u32): i32 {
 export function exit(g: u32): i32 {
   let d = look(g);
   if (d == 0) return errCode;
-  acted();
+  acted(d);
+  goroutineExiting(d);
   exitGoroutine(d);
   return abi.OK;
 }
@@ -280,7 +286,7 @@ export function pushFrame(g: u32, slots: u32): i32 {
   if (d == 0) return errCode;
   if (slots > 1 << 24) return fail(abi.E_SLOT_RANGE, 0, slots);
   let rc = pushF(d, slots);
-  if (rc == abi.OK) acted();
+  if (rc == abi.OK) acted(d);
   return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
@@ -288,7 +294,10 @@ export function popFrame(g: u32): i32 {
   let d = look(g);
   if (d == 0) return errCode;
   let rc = popF(d);
-  if (rc == abi.OK) acted();
+  if (rc == abi.OK) {
+    acted(d);
+    framePopped(d);
+  }
   return rc == abi.OK ? rc : fail(rc, 0, g);
 }
 
@@ -297,7 +306,7 @@ export function push(g: u32, p: usize): i32 {
   if (d == 0) return errCode;
   if (checkRef(p) != abi.OK) return errCode;
   let rc = pushValue(d, p);
-  if (rc == abi.OK) acted();
+  if (rc == abi.OK) acted(d);
   return rc == abi.OK ? rc : stackFail(rc, g);
 }
 
@@ -306,7 +315,7 @@ export function pop(g: u32): usize {
   let d = look(g);
   if (d == 0) return lastCode();
   if (topSlots(d) == 0) return <usize>fail(abi.E_STACK_EMPTY, 0, 1);
-  acted();
+  acted(d);
   return popValue(d);
 }
 
@@ -315,7 +324,7 @@ export function drop(g: u32, n: u32): i32 {
   let d = look(g);
   if (d == 0) return errCode;
   if (n > topSlots(d)) return fail(abi.E_STACK_EMPTY, 0, n);
-  acted();
+  acted(d);
   dropValues(d, n);
   return abi.OK;
 }
@@ -326,7 +335,7 @@ export function setLocal(g: u32, i: u32, p: usize): i32 {
   let a = slotAddress(d, i);
   if (a == 0) return fail(abi.E_SLOT_RANGE, 0, i);
   if (checkRef(p) != abi.OK) return errCode;
-  acted();
+  acted(d);
   setSlot(d, a, p); // no write barrier: the stack rule of roots.ts
   return abi.OK;
 }
@@ -428,6 +437,7 @@ export function yieldAt(g: u32, units: u32): i32 {
   if (g != 0) {
     d = look(g);
     if (d == 0) return errCode;
+    touch(d);
   }
   tick(<u64>units);
   if (mutatorClock >= ages.ageEnd) ages.ageAdvance(); // an epoch ended during the yield (ages.ts)
@@ -499,6 +509,7 @@ export function snapshotStats(): void {
   put(abi.S_GC_WORK_STW, <f64>gcWorkStw);
   put(abi.S_GC_WORK_BACKGROUND, <f64>gcWorkBackground);
   put(abi.S_GC_WORK_ASSIST, <f64>gcWorkAssist);
+  put(abi.S_ESCAPE_TABLE_BYTES, <f64>tableBytes);
 }
 
 /** Fills the profile block: objects and bytes held live, per size class and per site. Read-only. */
@@ -656,3 +667,61 @@ export function agesCount(from: u32, to: u32): f64 {
 
 /** Address of the epoch result block's part `which` (abi AGES_*), 0 if there is none (tracking never ran). */
 export function agesAddress(which: u32): usize { return ages.agesAddress(which); }
+
+// ── Escapes (escapes.ts) ─────────────────────────────────────────────────────
+
+/**
+ * A new object stored into slot `i` of g's top frame and tracked as that
+ * frame's local: when the frame is popped (or g exits), the first mark that
+ * starts afterwards judges whether it escaped (escapes.ts). The slot's old
+ * value is simply overwritten, as setLocal would. The handle, or an error code.
+ */
+export function allocLocal(g: u32, i: u32, site: u32, nptr: u32, scalarBytes: u32): usize {
+  let d = look(g);
+  if (d == 0) return lastCode();
+  if (slotAddress(d, i) == 0) return <usize>fail(abi.E_SLOT_RANGE, 0, i);
+  let bytes = objectBytes(site, nptr, scalarBytes);
+  if (bytes == 0) return lastCode();
+  acted(d);
+  // The entry first: growing the table may collect, and must fail before the object exists.
+  if (!reserveLocal()) return <usize>fail(abi.E_OUT_OF_MEMORY, 0, tableBytesWanted);
+  let p = newObject(site, nptr, bytes, d);
+  if (p == 0) return lastCode();
+  // A new object: black during a mark, so no stack rule applies (as pushRaw). Stacks never move while allocating.
+  store<u32>(slotAddress(d, i), <u32>p);
+  addLocal(d, p);
+  return p;
+}
+
+/** Per-site escape counters (abi ES_*), MAX_SITES rows. Read-only. */
+export function escapeSitesAddress(): usize { return escapeSitesBase; }
+
+/** The escape table's entries (abi LE_*), and the first entry of its sample list (NONE: empty). Read-only. */
+export function escapeTableAddress(): usize { return tableAddress(); }
+export function escapeSampleHead(): u32 { return sampleListHead(); }
+
+// ── Goroutines (roots.ts) ────────────────────────────────────────────────────
+
+/** The goroutine descriptor table (abi GD_*) and how many of its slots were ever used. Read-only. */
+export function goroutineTable(): usize { return goroutineBase; }
+export function goroutineCount(): u32 { return goroutineSlots(); }
+
+/** The goroutine mask: one bit per goroutine slot, set by the host, read by reachableWithout and stackSites. */
+export function goroutineMaskAddress(): usize { return goroutineMaskBase; }
+
+/** Slot bytes reachable from the roots without the masked goroutines' stacks (analysis.ts). Makes the last analysis stale. */
+export function reachableWithout(): f64 { return <f64>analysis.reachableWithout(); }
+
+/** Reachable objects the last reachableWithout found. */
+export function reachableObjectsWithout(): u32 { return analysis.lastReachedObjects(); }
+
+/** The objects the masked goroutines' frames point to, per site, into the profile block; returns how many. Makes the last analysis stale. */
+export function stackSites(): u32 { return analysis.stackSites(); }
+
+// ── Fragmentation (spans.ts) ─────────────────────────────────────────────────
+
+/** Fills the fragmentation block (abi FR_*); returns its address. Read-only. */
+export function fragmentation(): usize {
+  fillFragmentation(fragBase, freePageCount, maxPages - mappedPages, largestFreeRun());
+  return fragBase;
+}

@@ -17,8 +17,10 @@
 //  │ free pages   1 b/pg  │ the page heap (pages.ts)
 //  │ alloc caches, class lists, stats, verify, profile, cycle blocks   │
 //  │ globals      4 B each│ root array
-//  │ goroutines   48 B/g  │ descriptors; stacks themselves live in the arena
+//  │ goroutines   64 B/g  │ descriptors; stacks themselves live in the arena
 //  │ grey queue   4 B each│ mark work (mark.ts), then the verifier's queue
+//  │ escape sites 64 B/site│ allocLocal's objects: allocated, escaped, stayed (escapes.ts)
+//  │ fragmentation block, goroutine mask (1 b/goroutine: stacks a reachability pass leaves out) │
 //  ├──────────────────────┤ arenaBase (64 KiB aligned)
 //  │ arena: pages of 8 KiB│ spans of objects, large objects, goroutine stacks
 //  └──────────────────────┘ arenaBase + mappedPages·8 KiB  (≤ maxPages)
@@ -35,7 +37,7 @@
 
 import {
   NUM_CLASSES, STATS_SLOTS, VERIFY_SLOTS, PROFILE_SLOTS, CYCLE_SLOTS, MAX_SITES, SITE_ENTRY_BYTES, AS_SLOTS, TOP_MAX,
-  PATH_MAX_STEPS, PATH_STEP_WORDS, INFO_SLOTS, AGES_SITE_SLOTS, AGES_INFO_SLOTS
+  PATH_MAX_STEPS, PATH_STEP_WORDS, INFO_SLOTS, AGES_SITE_SLOTS, AGES_INFO_SLOTS, GD_BYTES, ESCAPE_SITE_BYTES, FRAG_SLOTS
 } from "../contract/abi";
 
 // @ts-ignore: decorator
@@ -51,7 +53,7 @@ import {
 // @ts-ignore: decorator
 @inline export const CLASS_LIST_BYTES: u32 = 16;
 // @ts-ignore: decorator
-@inline export const G_BYTES: u32 = 48;
+@inline export const G_BYTES: u32 = GD_BYTES;
 // @ts-ignore: decorator
 @inline export const WASM_PAGE: u32 = 65536;
 // @ts-ignore: decorator
@@ -98,6 +100,10 @@ export let queueCap: u32 = 0;
 export let verifyQueueBase: usize = 0;
 export let arenaBase: usize = 0;
 export let initialized: bool = false;
+/** Per-site escape counters (escapes.ts), the fragmentation block, the goroutine mask (analysis.ts). */
+export let escapeSitesBase: usize = 0;
+export let fragBase: usize = 0;
+export let goroutineMaskBase: usize = 0;
 
 /** Bytes of the analysis scratch block: per site a u32 count and two u64 running totals. */
 // @ts-ignore: decorator
@@ -134,6 +140,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
     + <u64>globals * 4 + <u64>goroutines * G_BYTES + <u64>queueEntries * 8 + 2 * <u64>WASM_PAGE
     + <u64>NUM_CLASSES * (CACHE_BYTES + CLASS_LIST_BYTES) + 8 * <u64>(STATS_SLOTS + VERIFY_SLOTS + PROFILE_SLOTS + CYCLE_SLOTS)
     + <u64>SITE_TABLES_BYTES + <u64>AN_BLOCKS_BYTES
+    + <u64>MAX_SITES * ESCAPE_SITE_BYTES + <u64>FRAG_SLOTS * 8 + ((<u64>goroutines + 63) >> 3) + 24
     + <u64>pages * PAGE_SIZE;
   if (need > 0xffff0000) return false;
 
@@ -171,6 +178,9 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   queueBase = c;          c = region(c, <usize>queueEntries * 4);
   verifyQueueBase = c;    c = region(c, <usize>queueEntries * 4);
   queueCap = queueEntries;
+  escapeSitesBase = c;    c = region(c, <usize>MAX_SITES * ESCAPE_SITE_BYTES);
+  fragBase = c;           c = region(c, <usize>FRAG_SLOTS * 8);
+  goroutineMaskBase = c;  c = region(c, ((<usize>goroutines + 63) >> 6) << 3);
   arenaBase = (c + WASM_PAGE - 1) & ~<usize>(WASM_PAGE - 1);
   // pages is a multiple of 8, so this is 64 KiB aligned too (and below 2^32: `need` counted the arena).
   let arenaLimit = arenaBase + <usize>pages * PAGE_SIZE;

@@ -108,3 +108,17 @@ export function freePages(p: u32, n: u32): void {
   if ((p >> 6) < hintWord) hintWord = p >> 6;
 }
 
+
+/** The longest run of free mapped pages (read-only: the fragmentation report). Unmapped pages below the limit are not counted. */
+export function largestFreeRun(): u32 {
+  let best: u32 = 0;
+  let run: u32 = 0;
+  for (let p: u32 = 0; p < mappedPages; p++) {
+    if ((load<u64>(freePagesBase + ((<usize>p >> 6) << 3)) & (<u64>1 << (p & 63))) != 0) {
+      if (++run > best) best = run;
+    } else {
+      run = 0;
+    }
+  }
+  return best;
+}

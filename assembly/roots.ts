@@ -11,13 +11,16 @@
 // a value grows or shrinks it: that is how the host keeps constructor
 // arguments rooted while an allocation may collect.
 //
-//   goroutine descriptor (G_BYTES = 48)
+//   goroutine descriptor (G_BYTES = 64; the offsets are contract/abi.ts GD_*, the host reads them)
 //   ├ +0 status  ├ +8  stack span   ├ +16 sp (words)  ├ +24 frames      ├ +32 cycle its stack was scanned in
 //   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free   ├ +36 cycle it was written in after that scan
 //                                                                         └ +40 assist credit, bytes (f64; Go's gcAssistBytes)
+//   ├ +48 label (spawn's; 0 none)  ├ +52 cycle it was last acted as in  ├ +56 escape-candidate list (escapes.ts)  └ +60 —
 //
 // Looking up a goroutine (lookup) has no effect at all: read-only queries
-// never change a run. Acting on one — pushing, storing into its frame —
+// never change a run. Acting as one (index.ts `acted`) records the cycle it
+// acted in (touch: markCycle, the cycle in progress or the last one), so
+// the host can say since when a goroutine has not run. Acting on one — pushing, storing into its frame —
 // goes through stackWrite(), the only place where a stack write meets the
 // collector. Stack writes take no write barrier (Go's rule), but while
 // marking:
@@ -45,32 +48,41 @@ import { goroutineBase, maxGoroutines, globalsBase, globalsCount, G_BYTES, PAGE_
 import { releaseSpan, spanBase, spanPages, SPAN_STACK } from "./spans";
 import { spanOrCollect } from "./alloc";
 import { shade } from "./mark";
-import { E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK } from "../contract/abi";
+import {
+  E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, GD_STATUS, GD_GEN, GD_STACK, GD_CAP, GD_SP,
+  GD_FP, GD_FRAMES, GD_NEXT, GD_SCANNED, GD_DIRTY, GD_ASSIST, GD_LABEL, GD_ACTED, GD_LOCALS
+} from "../contract/abi";
 import { phase, markCycle, barrierOn, PHASE_MARK } from "./state";
 import { rescanDirtyStacks, shadeStackMoves, shadeOld } from "./strategy";
 
 // @ts-ignore: decorator
-@inline const G_STATUS: usize = 0;
+@inline const G_STATUS: usize = GD_STATUS;
 // @ts-ignore: decorator
-@inline const G_GEN: usize = 4;
+@inline const G_GEN: usize = GD_GEN;
 // @ts-ignore: decorator
-@inline const G_STACK: usize = 8;
+@inline const G_STACK: usize = GD_STACK;
 // @ts-ignore: decorator
-@inline const G_CAP: usize = 12;
+@inline const G_CAP: usize = GD_CAP;
 // @ts-ignore: decorator
-@inline const G_SP: usize = 16;
+@inline const G_SP: usize = GD_SP;
 // @ts-ignore: decorator
-@inline const G_FP: usize = 20;
+@inline const G_FP: usize = GD_FP;
 // @ts-ignore: decorator
-@inline const G_FRAMES: usize = 24;
+@inline const G_FRAMES: usize = GD_FRAMES;
 // @ts-ignore: decorator
-@inline const G_NEXT: usize = 28;
+@inline const G_NEXT: usize = GD_NEXT;
 // @ts-ignore: decorator
-@inline const G_SCANNED: usize = 32;
+@inline const G_SCANNED: usize = GD_SCANNED;
 // @ts-ignore: decorator
-@inline const G_DIRTY: usize = 36;
+@inline const G_DIRTY: usize = GD_DIRTY;
 // @ts-ignore: decorator
-@inline const G_ASSIST: usize = 40;
+@inline const G_ASSIST: usize = GD_ASSIST;
+// @ts-ignore: decorator
+@inline const G_LABEL: usize = GD_LABEL;
+// @ts-ignore: decorator
+@inline const G_ACTED: usize = GD_ACTED;
+// @ts-ignore: decorator
+@inline export const G_LOCALS: usize = GD_LOCALS;
 // @ts-ignore: decorator
 @inline const STATUS_FREE: u32 = 0;
 // @ts-ignore: decorator
@@ -169,6 +181,10 @@ export function stackDirty(d: usize): bool { return load<u32>(d, G_DIRTY) == mar
   if (shadeStackMoves && greyStacks > 0) shade(p);
 }
 
+/** Goroutine `d` is acting (an embedder call made as it): records the cycle, for "blocked since". One store. */
+// @ts-ignore: decorator
+@inline export function touch(d: usize): void { store<u32>(d, markCycle, G_ACTED); }
+
 /** Goroutine table slots ever used; ids index below this. */
 export function goroutineSlots(): u32 { return usedSlots; }
 
@@ -197,8 +213,8 @@ export function resetAssistCredits(): void {
 // @ts-ignore: decorator
 @inline function stackWords(d: usize): usize { return spanBase(load<u32>(d, G_STACK)); }
 
-/** Starts a goroutine with one empty frame. Returns its id (≥ MIN_GOROUTINE_ID), or an error code. */
-export function spawn(): u32 {
+/** Starts a goroutine with one empty frame and label `label`. Returns its id (≥ MIN_GOROUTINE_ID), or an error code. */
+export function spawn(label: u32): u32 {
   let index: u32;
   if (freeList != NONE) {
     index = freeList;
@@ -226,6 +242,9 @@ export function spawn(): u32 {
   store<u32>(d, phase == PHASE_MARK ? markCycle : 0, G_SCANNED);
   store<u32>(d, 0, G_DIRTY);
   store<f64>(d, 0, G_ASSIST);
+  store<u32>(d, label, G_LABEL);
+  store<u32>(d, markCycle, G_ACTED);
+  store<u32>(d, NONE, G_LOCALS);
   liveGoroutines++;
   stackBytes += INITIAL_STACK_PAGES * PAGE_SIZE;
   return (gen << 16) | index;
@@ -376,6 +395,32 @@ export function forEachRoot(visit: (slot: usize) => void): u64 {
   }
   return words;
 }
+
+/**
+ * forEachRoot without the stacks of the goroutines whose table index has its
+ * bit set in the bitmap at `mask` (1 bit per goroutine slot): what is
+ * reachable when those goroutines are gone (analysis.ts).
+ */
+export function forEachRootExcept(mask: usize, visit: (slot: usize) => void): u64 {
+  let words = <u64>forEachGlobal(visit);
+  for (let index: u32 = 0; index < usedSlots; index++) {
+    let d = gdesc(index);
+    if (load<u32>(d, G_STATUS) != STATUS_LIVE) continue;
+    if (inMask(mask, index)) continue;
+    words += scanStack(d, visit);
+  }
+  return words;
+}
+
+/** True if goroutine slot `index`'s bit is set in the bitmap at `mask`. */
+// @ts-ignore: decorator
+@inline export function inMask(mask: usize, index: u32): bool {
+  return (load<u64>(mask + ((<usize>index >> 6) << 3)) & (<u64>1 << (index & 63))) != 0;
+}
+
+/** The table index of goroutine descriptor `d`. */
+// @ts-ignore: decorator
+@inline export function goroutineIndex(d: usize): u32 { return <u32>((d - goroutineBase) / G_BYTES); }
 
 /** Visits the global roots and the pins; returns words visited. */
 export function forEachGlobal(visit: (slot: usize) => void): u32 {

@@ -25,7 +25,8 @@ import {
   SPAN_BYTES, BITMAP_BYTES_PER_PAGE, CLASS_LIST_BYTES, PAGE_SIZE, NONE
 } from "./layout";
 import { allocPages, freePages, pageAddress, mappedPages } from "./pages";
-import { classSize, LARGE_CLASS } from "./sizeclasses";
+import { classSize, classPages, LARGE_CLASS } from "./sizeclasses";
+import { FRAG_SLOTS, FR_FREE_PAGES, FR_UNMAPPED_PAGES, FR_LARGEST_RUN, FR_CLASS_BASE, NUM_CLASSES } from "../contract/abi";
 
 // @ts-ignore: decorator
 @inline export const SPAN_FREE: u32 = 0;
@@ -281,3 +282,36 @@ export function releaseSpan(s: u32): void {
 /** Spans in class `c`'s list. */
 // @ts-ignore: decorator
 @inline export function listLength(c: u32): u32 { return load<u32>(classList(c), 12); }
+
+/**
+ * Fills the fragmentation block (contract/abi.ts FR_*): per size class, the
+ * spans with a free slot, their free slots and their slots in use (from the
+ * alloc bits, so exact even for a cached span; an unswept span's dead
+ * objects still count as in use until it is swept) and the pages one span
+ * of the class takes; free pages, pages the arena may still map, and the
+ * longest free run. Read-only.
+ */
+export function fillFragmentation(out: usize, freePageCount: u32, unmapped: u32, largestRun: u32): void {
+  memory.fill(out, 0, FRAG_SLOTS * 8);
+  store<f64>(out + (<usize>FR_FREE_PAGES << 3), <f64>freePageCount);
+  store<f64>(out + (<usize>FR_UNMAPPED_PAGES << 3), <f64>unmapped);
+  store<f64>(out + (<usize>FR_LARGEST_RUN << 3), <f64>largestRun);
+  for (let c: u32 = 1; c < <u32>NUM_CLASSES; c++) {
+    let spans: u32 = 0;
+    let free: u32 = 0;
+    let used: u32 = 0;
+    for (let s = listHead(c); s != NONE; s = spanNext(s)) {
+      let n = spanNelems(s);
+      let k = countBits(allocBits(s), n);
+      if (k == n) continue;
+      spans++;
+      free += n - k;
+      used += k;
+    }
+    let a = out + (<usize>(FR_CLASS_BASE + 4 * c) << 3);
+    store<f64>(a, <f64>spans);
+    store<f64>(a + 8, <f64>free);
+    store<f64>(a + 16, <f64>used);
+    store<f64>(a + 24, <f64>classPages(c));
+  }
+}

@@ -294,3 +294,75 @@ export const AGI_PLANE_BYTES = 6; // memory the epoch planes use (256 per mapped
 export const AGI_CLOCK = 7; // the mutator clock when counted
 export const AGI_DATED = 8; // objects dated (every epoch)
 export const AGES_INFO_SLOTS = 16;
+
+// ── Goroutines: descriptors, labels, last action (assembly/roots.ts) ─────────
+//   The descriptor table (goroutineTable(), goroutineCount() entries of
+//   GD_BYTES): the host reads it for the goroutine report; the core owns it.
+//   A slot is a live goroutine when GD_STATUS is 1; its id is GD_GEN << 16 | index.
+//   GD_CAP × 4 is the bytes of its stack span (what S_STACK_BYTES sums).
+
+export const GD_STATUS = 0; // 0 free, 1 live
+export const GD_GEN = 4;
+export const GD_STACK = 8; // stack span
+export const GD_CAP = 12; // stack words the span holds
+export const GD_SP = 16; // stack words in use (frame headers included)
+export const GD_FP = 20;
+export const GD_FRAMES = 24;
+export const GD_NEXT = 28;
+export const GD_SCANNED = 32;
+export const GD_DIRTY = 36;
+export const GD_ASSIST = 40; // f64
+export const GD_LABEL = 48; // label id given to spawn (0: none; the host names them)
+export const GD_ACTED = 52; // the cycle it was last acted as in: markCycle then (the cycle in progress, or the last one)
+export const GD_LOCALS = 56; // head of its escape-candidate list (assembly/escapes.ts), NONE if empty
+export const GD_BYTES = 64;
+export const MAX_LABELS = 65536;
+
+/** Cycle block: goroutines alive at mark termination. */
+export const C_GOROUTINES = 46; // (46, not the next free slot 44: other branches append slots too)
+
+// ── Escapes: objects allocated as frame locals (assembly/escapes.ts) ─────────
+//   escapeSitesAddress(): MAX_SITES rows of ESCAPE_SITE_BYTES, u64 counters
+//   read as two u32 halves, cumulative and exact at any time:
+
+export const ESCAPE_SITE_BYTES = 64;
+export const ES_ALLOC_OBJECTS = 0; // allocated with allocLocal
+export const ES_ALLOC_BYTES = 8; // their slot bytes
+export const ES_ESCAPED_OBJECTS = 16; // judged escaped: still marked at the first mark that started after their frame returned
+export const ES_ESCAPED_BYTES = 24;
+export const ES_STAYED_OBJECTS = 32; // judged local: unreachable by then (or dead before their frame returned)
+export const ES_STAYED_BYTES = 40;
+export const ES_SAMPLED = 48; // u32: escaped objects of the site still alive in the sample (at most ESCAPE_SAMPLE_PER_SITE)
+export const ESCAPE_SAMPLE_PER_SITE = 64;
+
+//   escapeTableAddress(): the entries (LE_BYTES each), linked by LE_NEXT
+//   into lists (NONE ends one); escapeSampleHead() starts the sample list:
+//   live escaped objects and the goroutine that allocated them, which the
+//   host follows to name where they escaped to.
+export const LE_BYTES = 16;
+export const LE_OBJECT = 0;
+export const LE_NEXT = 4;
+export const LE_DATA = 8; // frame depth (in a frame's list), the cycle to judge it at (pending), unused (sample)
+export const LE_GOROUTINE = 12; // id of the goroutine that allocated it
+
+/** Stats: bytes of arena pages the escape table takes (never scanned, never swept). */
+export const S_ESCAPE_TABLE_BYTES = 46; // (46, not the next free slot 39: other branches append slots too)
+
+// ── Fragmentation (fragmentation()): f64 slots ──────────────────────────────
+//   per size class c (1 … NUM_CLASSES − 1): spans with a free slot at
+//   FR_CLASS_BASE + 4c, their free slots at +1, their slots in use at +2,
+//   the pages one span of the class takes at +3;
+//   free pages: mapped and free, and never mapped below the limit; the
+//   longest run of free mapped pages.
+
+export const FR_FREE_PAGES = 0;
+export const FR_UNMAPPED_PAGES = 1;
+export const FR_LARGEST_RUN = 2;
+export const FR_CLASS_BASE = 4;
+export const FRAG_SLOTS = 4 + 4 * 67;
+
+/**
+ * Out of memory: for an object allocation, lastErrorAddr is 1 + its site
+ * (lastErrorArg its bytes); 0 for a goroutine stack or the escape table.
+ */
+export const OOM_SITE_BIAS = 1;

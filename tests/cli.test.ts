@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engine } from "./helpers.js";
 import { binaryTreesLines } from "./binary-trees-spec.js";
-import { cli, ROOT } from "./cli-helper.js";
+import { cli, cliJson, ROOT, stderrLines } from "./cli-helper.js";
 
 /** Each bad invocation, and what its one error line must name. */
 const BAD: { name: string; args: string[]; names: (string | RegExp)[]; exit?: number; partialReport?: boolean }[] = [
@@ -322,5 +322,68 @@ describe("CLI compare", () => {
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(["stw", "hybrid"]);
     for (const k of ["stw", "hybrid"]) expect(doc[k].error).toEqual({ message: expect.stringContaining("step 10"), step: 10 });
+  });
+});
+
+describe("CLI: goroutine leaks, escapes, out of memory", () => {
+  test("run goroutine-leak --fail-on-leak exits 4 with one line naming the leaked goroutines; --fixed 1 exits 0", () => {
+    const r = cli("run", "goroutine-leak", "--fail-on-leak");
+    expect(r.status).toBe(4);
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    const blocked = /goroutines left blocked: (\d+) /.exec(r.stdout)?.[1];
+    expect(Number(blocked)).toBeGreaterThan(0);
+    expect(lines[0]).toBe(`error: ${Number(blocked).toLocaleString("en-US")} leaked goroutines (${Number(blocked).toLocaleString("en-US")} × goroutine-leak.worker) in goroutine-leak under hybrid`);
+    // The report's memory section names them in goleak's words.
+    expect(r.stdout).toMatch(new RegExp(`^memory   ${Number(blocked).toLocaleString("en-US")} goroutines still running: ${Number(blocked).toLocaleString("en-US")} × goroutine-leak\\.worker \\(blocked since cycle \\d+\\), [\\d.]+ MiB of stacks, retaining [\\d.]+ \\w?i?B$`, "m"));
+    const fixed = cli("run", "goroutine-leak", "--fixed", "1", "--fail-on-leak");
+    expect(fixed.status).toBe(0);
+    expect(fixed.stderr).toBe("");
+    expect(fixed.stdout).not.toContain("memory ");
+  });
+
+  test("--fail-on-leak before the scenario name (a flag that takes no value); without the flag a leak exits 0", () => {
+    const r = cli("run", "--fail-on-leak", "goroutine-leak", "--requests", "3000");
+    expect(r.status).toBe(4);
+    expect(cli("run", "goroutine-leak", "--requests", "3000").status).toBe(0);
+  });
+
+  test("compare --fail-on-leak exits 4 when a run leaks, naming each", () => {
+    const r = cli("compare", "goroutine-leak", "--requests", "3000", "--barriers", "stw,hybrid", "--fail-on-leak");
+    expect(r.status).toBe(4);
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: [\d,]+ leaked goroutines \([\d,]+ × goroutine-leak\.worker\) in goroutine-leak under stw; [\d,]+ leaked goroutines .* under hybrid$/);
+  });
+
+  test("--help of run and compare lists --fail-on-leak and exit 4", () => {
+    for (const cmd of ["run", "compare"]) expect(cli(cmd, "--help").stdout).toMatch(/--fail-on-leak\s+exit 4 if/);
+  });
+
+  test("--json carries goroutines, escapes (and no raw memory figures)", () => {
+    const j = cliJson<Record<string, any>>("run", "goroutine-leak", "--requests", "3000");
+    expect(j.goroutines.leaked).toBe(j.result.blockedGoroutines);
+    expect(j.goroutines.groups[0].label).toBe("goroutine-leak.worker");
+    expect(j.escapes).toEqual([]);
+    expect(j.memoryRaw).toBeUndefined();
+    const esc = cliJson<Record<string, any>>("run", "escape", "--calls", "20000");
+    expect(esc.escapes.map((x: { name: string; escapedObjects: number }) => [x.name, x.escapedObjects])).toEqual([["escape.local", esc.result.escaped]]);
+    expect(esc.escapes[0].escapedTo).toEqual([{ to: "global 0", objects: 64 }]);
+  });
+
+  test("run escape prints its -gcflags=-m line in the memory section", () => {
+    const r = cli("run", "escape", "--calls", "20000");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^memory   escape\.local: 40,000 allocated, \d+\.\d% escape to heap \(stored in global 0\) · the other \d+\.\d% could live on the stack: [\d.]+ \w?i?B and ~\d+ of \d+ cycles? saved$/m);
+  });
+
+  test("run leaky-cache --max-heap 4MiB: exit 2, one error line explaining fragmentation, sites and retainers", () => {
+    const r = cli("run", "leaky-cache", "--max-heap", "4MiB");
+    expect(r.status).toBe(2);
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: scenario leaky-cache failed at step \d+: out of memory: cannot allocate \d+ bytes/);
+    for (const part of [/free pages \(longest run \d+\)/, /free inside \d+ part-filled spans?/, /largest sites: leaky-cache\./, /top retainers: leaky-cache\.\S+ 0x[0-9a-f]+ retains /, /via global\[0\]/]) expect(lines[0]).toMatch(part);
+    expect(r.stdout).toMatch(/^memory   out of memory: /m);
   });
 });

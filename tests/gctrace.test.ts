@@ -215,7 +215,7 @@ function rec(r: Partial<CycleRecord>): CycleRecord {
     sweepTermWords: 0, markTermWords: 0, spansSweptInPause: 0,
     assistRatio: 0, heapScanBytes: 0, goalAtStartBytes: 4 * MiB, backgroundUtilization: 0.25, utilization: 0,
     heapScanWork: 0, stackScanWork: 0, globalsScanWork: 0, expectedScanWork: 0, triggeredBytes: 0, consMarkBefore: 0,
-    lastGoalBytes: 4 * MiB, trigger: "heap", mutatorUnits: 0, limiterOn: false, consMark: 0,
+    lastGoalBytes: 4 * MiB, trigger: "heap", mutatorUnits: 0, limiterOn: false, consMark: 0, goroutines: 0,
     ...r,
   };
 }

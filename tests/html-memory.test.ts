@@ -18,7 +18,8 @@ import { runScenario, type RunResult } from "../src/run/run.js";
 import { scenarios } from "../src/scenarios/index.js";
 import type { LiveSeries } from "../src/engine/analysis.js";
 import type { MemoryFindings } from "../src/analysis/findings.js";
-import { OTHER_SITES_COLOR, SITE_COLORS, clientSiteLive, growthText, pText } from "../src/report/html/memory.js";
+import { OTHER_SITES_COLOR, SITE_COLORS, clientSiteLive, growthText } from "../src/report/html/memory.js";
+import { formatP } from "../src/report/memory.js";
 import { at } from "./helpers.js";
 import { launchChromium } from "./browser.js";
 
@@ -47,15 +48,15 @@ const findings: MemoryFindings = {
     { kind: "site", site: 1, name: "fx.entry", retainedBytes: 8_178_892, fraction: 0.9, path: undefined },
   ],
   goroutines: {
-    alive: 3_412, series: { cycles: [1, 2], alive: [10, 3_412] }, growing: true, pValue: 0.0001, leaked: 3_398, stackBytes: 22_334_668, retainedBytes: 1_887_436,
-    groups: [{ label: "goroutine-leak.worker", count: 3_398, blockedSinceCycle: 2, stackBytes: 22_334_668, retainedBytes: 1_887_436, sites: [{ name: "fx.request", objects: 3_398, bytes: 108_736 }] }],
+    alive: 3_412, main: 14, series: { cycles: [1, 2], alive: [10, 3_412] }, growing: true, pValue: 0.0001, perCycle: 243.7, trendCycles: 14, leaked: 3_398, stackBytes: 22_334_668, retainedBytes: 1_887_436, retainedObjects: 3_398,
+    groups: [{ label: "goroutine-leak.worker", count: 3_398, blockedSinceCycle: 2, stackBytes: 22_334_668, retainedBytes: 1_887_436, retainedObjects: 3_398, sites: [{ name: "fx.request", objects: 3_398, bytes: 108_736 }] }],
   },
-  escapes: [{ site: 4, name: "escape.local", allocObjects: 600_000, allocBytes: 28_800_000, escapedObjects: 59_400, escapedTo: [{ to: "global 0", objects: 59_400 }], savedBytes: 28_311_552, savedCycles: 40, cycles: 44 }],
+  escapes: [{ site: 4, name: "escape.local", allocObjects: 600_000, allocBytes: 28_800_000, escapedObjects: 59_400, escapedBytes: 2_851_200, stayedObjects: 540_600, pendingObjects: 0, escapedTo: [{ to: "global 0", objects: 59_400 }], savedBytes: 28_311_552, savedCycles: 40, cycles: 44 }],
   oom: {
     requestedBytes: 16_392, heapInUseBytes: 4 * KiB * KiB, heapMaxBytes: 4 * KiB * KiB, stackBytes: 8 * KiB,
     fragmentation: {
-      freePages: 0, freePageBytes: 0, partialSpans: 331, freeBytesInPartialSpans: 2_726_297,
-      classes: [{ sizeClass: 9, slotBytes: 144, partialSpans: 300, freeSlots: 15_000, freeBytes: 2_160_000 }, { sizeClass: 3, slotBytes: 32, partialSpans: 31, freeSlots: 17_697, freeBytes: 566_304 }],
+      freePages: 0, freePageBytes: 0, unmappedPages: 0, largestFreeRunPages: 0, partialSpans: 331, freeBytesInPartialSpans: 2_726_297,
+      classes: [{ sizeClass: 9, slotBytes: 144, partialSpans: 300, freeSlots: 15_000, usedSlots: 0, freeBytes: 2_160_000 }, { sizeClass: 3, slotBytes: 32, partialSpans: 31, freeSlots: 17_697, usedSlots: 0, freeBytes: 566_304 }],
     },
     topSites: [{ name: "fx.value", objects: 8_192, bytes: 1_179_648 }],
     retainers: [{ kind: "site", site: 2, name: "fx.value", retainedBytes: 1_179_648, fraction: 0.28 }],
@@ -179,8 +180,8 @@ describe("html memory panel: the fixture's numbers", () => {
 
 describe("html memory panel: its formats and the chart's data", () => {
   it("p-values, growth, units", () => {
-    expect(pText(0.0004)).toBe("p < 0.001");
-    expect(pText(0.012345)).toBe("p = 0.012");
+    expect(formatP(0.0004)).toBe("p < 0.001");
+    expect(formatP(0.012345)).toBe("p = 0.012");
     expect(growthText(200)).toBe("+200 B");
     expect(growthText(-1536)).toBe("−1.5 KiB");
     expect(growthText(0)).toBe("0 B");

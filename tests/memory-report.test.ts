@@ -52,13 +52,12 @@ describe("the memory section", () => {
     expect(suspectLines(s).slice(1)).toEqual(["  a → x (9 of 12 sampled)", "  b → x (3 of 12 sampled)"]);
   });
 
-  test("the section: a title, the suspects, then the top retainers that explain them", () => {
+  test("the section: labelled as the summary's lines, the suspects, then the top retainers that explain them, indented under the label", () => {
     expect(memoryReport(findings({ leaks: [suspect], retainers: [retainer] }))).toBe([
-      "── memory ──",
-      "leak suspect sessions.entry · +327 KiB per cycle over 14 cycles (p < 0.001) · 100,001 objects · 7.8 MiB live · retains 7.8 MiB",
-      `  ${PATH}`,
-      "top retainer sessions.head (object) · retains 7.8 MiB · 100.0% of the live heap",
-      "  global[0] → sessions.head",
+      "memory   leak suspect sessions.entry · +327 KiB per cycle over 14 cycles (p < 0.001) · 100,001 objects · 7.8 MiB live · retains 7.8 MiB",
+      `           ${PATH}`,
+      "         top retainer sessions.head (object) · retains 7.8 MiB · 100.0% of the live heap",
+      "           global[0] → sessions.head",
     ].join("\n"));
   });
 

@@ -86,6 +86,7 @@ export type Op =
   | { k: "allocReg"; spec: ObjSpec; r: number } // alloc(…) → R[r], unrooted
   | { k: "chain"; g: number; length: number } // a list built node by node with allocPush(g, 2, 0, 1)
   | { k: "fill"; spec: ObjSpec } // garbage of `spec` until the heap reaches the pacer's trigger (stats), so the next allocation may start a cycle
+  | { k: "allocLocal"; g: number; spec: ObjSpec; i: number } // allocLocal(g, slot i of the top frame): a frame local (escape tracking)
   // Register loads (no safe point).
   | { k: "popReg"; g: number; r: number }
   | { k: "peekReg"; g: number; depth: number; r: number }
@@ -118,6 +119,24 @@ export type Op =
   /** A safe point: g picks the goroutine that ran, from the newest (absent: the oldest; g ≥ goroutines: 0, the current one). */
   | { k: "yield"; units: number; g?: number };
 
+/** A frame local (allocLocal) as the model follows it: which frame it belongs to, and what is known of its verdict. */
+interface MLocal {
+  id: number;
+  site: number;
+  g: number; // engine goroutine id
+  depth: number; // frames the goroutine had when it was allocated
+  popped: boolean;
+  /** Relaxed mode: nothing held it right after its frame was gone, so it can never escape. */
+  unheldAtPop: boolean;
+}
+
+/** Per model site: frame locals allocated, and (exact mode) the verdicts the engine must have reached. */
+export interface LocalCounts {
+  allocated: number[];
+  escaped: number[];
+  stayed: number[];
+}
+
 export interface CollectResult {
   live: number[]; // ids, ascending
   markedObjects: number;
@@ -138,6 +157,10 @@ export class Driver {
   private nextId = 1;
   /** Live sets found at each collection, in order (for cross-engine comparison). */
   readonly history: CollectResult[] = [];
+  /** Frame locals not yet judged (exact mode), or not yet known to be judged (relaxed mode: every one until the end). */
+  readonly locals: MLocal[] = [];
+  /** Frame locals per site, and the verdicts judged so far (exact mode only: stop-the-world marks are exact). */
+  readonly localCounts: LocalCounts = { allocated: new Array(SITES).fill(0), escaped: new Array(SITES).fill(0), stayed: new Array(SITES).fill(0) };
   /** Cycles that completed inside operations other than collect() (pacer, startCycle, out of memory). */
   autoCollections = 0;
   /** Cycles that completed inside an op that is not a safe point (stack growth or spawn at out of memory). */
@@ -272,6 +295,7 @@ export class Driver {
         this.dropRegisters();
       }
       if (before) {
+        this.judgeLocals(before);
         // Each cycle marked exactly what was reachable when the call began.
         const bytes = this.bytesOf(before);
         for (const c of this.e.cycles.slice(cycles)) expect({ objects: c.markedObjects, bytes: c.heapMarkedBytes }).toEqual({ objects: before.size, bytes });
@@ -292,8 +316,10 @@ export class Driver {
   }
 
   exit(gi: number): void {
-    this.e.exit(at(this.gs, gi).g);
+    const g = at(this.gs, gi).g;
+    this.e.exit(g);
     this.gs.splice(gi, 1);
+    this.framesGone(g, 0);
   }
 
   pushFrame(gi: number, slots: number): void {
@@ -302,8 +328,80 @@ export class Driver {
   }
 
   popFrame(gi: number): void {
-    this.e.popFrame(at(this.gs, gi).g);
-    at(this.gs, gi).frames.pop();
+    const g = at(this.gs, gi);
+    this.e.popFrame(g.g);
+    g.frames.pop();
+    this.framesGone(g.g, g.frames.length);
+  }
+
+  /** Goroutine `g` now has `frames` frames: its locals of deeper frames are pending (assembly/escapes.ts). */
+  private framesGone(g: number, frames: number): void {
+    const gone = this.locals.filter((l) => l.g === g && !l.popped && l.depth > frames);
+    if (gone.length === 0) return;
+    const held = this.held();
+    for (const l of gone) {
+      l.popped = true;
+      l.unheldAtPop = !held.has(l.id);
+    }
+  }
+
+  /**
+   * Exact mode, a cycle that marked exactly `marked`: a pending local is
+   * judged escaped if marked, else stayed; a local of a live frame that is
+   * not marked stayed (it died before its frame did).
+   */
+  private judgeLocals(marked: ReadonlySet<number>): void {
+    const c = this.localCounts;
+    for (let i = this.locals.length - 1; i >= 0; i--) {
+      const l = at(this.locals, i);
+      if (marked.has(l.id) && !l.popped) continue;
+      const counts = marked.has(l.id) ? c.escaped : c.stayed;
+      counts[l.site] = at(counts, l.site) + 1;
+      this.locals.splice(i, 1);
+    }
+  }
+
+  /**
+   * The engine's escape counters against the model. Exact mode: equal, per
+   * site. Relaxed mode, right after a collect() (its last cycle marks exactly
+   * the reachable set): the verdicts are bounded by what the model knows —
+   * a local still reachable now escaped, one nothing held right after its
+   * frame went stayed, one of a live frame is pending exactly when it is
+   * reachable — and every local is judged once.
+   */
+  expectLocals(): void {
+    const bySite = new Map(this.e.escapes().map((x) => [x.name, x]));
+    const c = this.localCounts;
+    const reach = this.reachable();
+    for (let s = 0; s < SITES; s++) {
+      const got = bySite.get(`model.site${s}`);
+      const engine = { allocated: got?.allocObjects ?? 0, escaped: got?.escapedObjects ?? 0, stayed: got?.stayedObjects ?? 0, pending: got?.pendingObjects ?? 0 };
+      const mine = this.locals.filter((l) => l.site === s);
+      if (this.exact) {
+        const model = { allocated: at(c.allocated, s), escaped: at(c.escaped, s), stayed: at(c.stayed, s), pending: mine.length };
+        expect(engine, `escape verdicts of model.site${s}`).toEqual(model);
+        continue;
+      }
+      const popped = mine.filter((l) => l.popped);
+      const inFrame = mine.filter((l) => !l.popped);
+      const deadInFrame = inFrame.filter((l) => !reach.has(l.id)).length;
+      expect(engine.allocated, `model.site${s} allocated`).toBe(at(c.allocated, s));
+      expect(engine.pending, `model.site${s} pending: the live frames' reachable locals`).toBe(inFrame.length - deadInFrame);
+      expect(engine.escaped + engine.stayed, `model.site${s}: every popped or dead local judged once`).toBe(popped.length + deadInFrame);
+      expect(engine.escaped, `model.site${s}: popped locals still reachable escaped`).toBeGreaterThanOrEqual(popped.filter((l) => reach.has(l.id)).length);
+      expect(engine.stayed, `model.site${s}: locals nothing held after their frame went stayed`).toBeGreaterThanOrEqual(popped.filter((l) => l.unheldAtPop).length + deadInFrame);
+    }
+  }
+
+  /** allocLocal: a new object into slot `slot` of gi's top frame, a local of that frame. */
+  allocLocal(gi: number, slot: number, spec: ObjSpec): number {
+    const g = at(this.gs, gi);
+    const h = this.collecting(true, [], () => this.e.allocLocal(g.g, slot, spec.ptrs, spec.scalar, at(this.sites, spec.site)));
+    const id = this.register(h, spec, new Array(spec.ptrs).fill(0), this.closure());
+    this.top(gi)[slot] = id;
+    this.locals.push({ id, site: spec.site, g: g.g, depth: g.frames.length, popped: false, unheldAtPop: false });
+    this.localCounts.allocated[spec.site] = at(this.localCounts.allocated, spec.site) + 1;
+    return id;
   }
 
   top(gi: number): number[] {
@@ -527,6 +625,7 @@ export class Driver {
     this.dropRegisters(); // collect() is a safe point
     const reach = this.reachable();
     e.collect();
+    if (this.exact) this.judgeLocals(reach);
 
     // 1. The live set: every object the engine still holds is exactly a reachable one.
     const live = [...this.objs.keys()].filter((id) => e.isLive(this.handle(id))).sort((a, b) => a - b);
@@ -679,6 +778,14 @@ export class Driver {
         if (n === 0) return false;
         const g = this.gi(op.g);
         for (let i = 0; i < op.length && this.fits(spec); i++) this.alloc(g, spec, i === 0 ? 0 : 1);
+        return true;
+      }
+      case "allocLocal": {
+        if (n === 0 || !this.fits(op.spec)) return false;
+        const g = this.gi(op.g);
+        const len = this.top(g).length;
+        if (len === 0) return false;
+        this.allocLocal(g, op.i % len, op.spec);
         return true;
       }
       case "fill": {
@@ -920,6 +1027,7 @@ const singleOpArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant("globalReg" as const), i: fc.nat(GLOBALS - 1), r: reg }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("clearReg" as const), r: reg }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("frame" as const), g, slots: fc.integer({ min: 0, max: 4 }) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant("allocLocal" as const), g, spec: smallSpecArb, i: fc.nat(7) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("popFrame" as const), g }) },
   { weight: 2, arbitrary: fc.constant({ k: "spawn" as const }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("exit" as const), g }) },
@@ -1002,6 +1110,21 @@ const chunkArb: fc.Arbitrary<Op[]> = fc.oneof(
         { k: "fieldReg", from: "reg", obj: 0, slot: c.slot, r: 1 },
         { k: "writeFieldReg", from: "reg", obj: 0, slot: c.slot, r: REGISTERS },
         store,
+      ]),
+  },
+  // A call with a frame local: it escapes (into a global, a field or another goroutine's stack) or not, then the frame returns, at a phase boundary.
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ prefix: phasePrefix, g, spec: smallSpecArb, i: fc.nat(1), escape: fc.boolean(), to: fc.integer({ min: 0, max: 5 }), r: reg, after: fc.boolean() })
+      .chain((c) => fc.tuple(fc.constant(c), storeTo(c.to, c.r)))
+      .map(([c, store]): Op[] => [
+        ...c.prefix,
+        { k: "frame", g: c.g, slots: 2 },
+        { k: "allocLocal", g: c.g, spec: c.spec, i: c.i },
+        ...(c.escape ? [{ k: "localReg" as const, g: c.g, i: c.i, r: c.r }, store] : []),
+        { k: "popFrame", g: c.g },
+        ...(c.after ? [{ k: "startCycle" as const }] : []),
       ]),
   },
   // The collector moves on: a few short yields, or a cycle started and run partway.

@@ -1,7 +1,9 @@
 /**
  * Looking never changes a run. The read-only calls of the API — frames,
  * frameSlots, stackWords, peek, getLocal, getGlobal, readField, header,
- * isLive, stats and verify (which reports without rescuing) — must not
+ * isLive, stats and verify (which reports without rescuing), the goroutine
+ * table (goroutines, and its last-active cycles), escapes, fragmentation, and
+ * the goroutine passes (goroutineSites, retainedByGoroutines) — must not
  * advance the mutator clock, mark a stack dirty, change "the current
  * goroutine" or otherwise steer the collector.
  *
@@ -36,6 +38,7 @@ const ENGINE: EngineOptions = { gogc: 100, memoryLimit: 400 << 10, maxHeap: 16 <
 const READS = new Set<PropertyKey>([
   "frames", "frameSlots", "stackWords", "peek", "getLocal", "getGlobal", "readField", "header", "isLive", "checkHandle", "stats", "verify",
   "field", "word", "words", "getUint32", "getFloat64", "slotBytes", "slotBytesFor", "site", "siteName", "composition", "arena",
+  "goroutines", "goroutineSeries", "goroutineSites", "retainedByGoroutines", "escapes", "escapeSample", "escapeDestinations", "fragmentation", "label", "labelName",
 ]);
 
 interface Observed {
@@ -65,8 +68,15 @@ function lookAround(e: Engine, looks: Looks, goroutines: Set<number>, n: number)
     if (q(e.header(v)).pointers > 0) q(e.readField(v, 0));
   }
   q(e.stats());
-  // The verifier walks the whole heap: now and then is enough to show it changes nothing.
+  q(e.goroutines());
+  q(e.escapes());
+  q(e.fragmentation());
+  // The verifier and the goroutine passes walk the whole heap: now and then is enough to show they change nothing.
   if (n % 500 === 0) q(e.verify());
+  if (looks === "all" && n % 500 === 250) {
+    q(e.goroutineSites([...goroutines]));
+    q(e.retainedByGoroutines([[...goroutines]]));
+  }
   return queries;
 }
 

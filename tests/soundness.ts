@@ -19,7 +19,10 @@
  *   - after every completed cycle: the verifier's reachable set (count and
  *     bytes) is the model's, with no integrity error and nothing lost, and
  *     every held object's fields and scalar tag are intact;
- *   - at the end: collect, sweep, collect, each checked exhaustively.
+ *   - at the end: collect, sweep, collect, each checked exhaustively;
+ *     after the first collect, the escape verdicts of the frame locals
+ *     (allocLocal) against the model (exact under stw, bounded otherwise:
+ *     tests/model.ts expectLocals).
  *
  * Seeds are random per run and printed; a failure prints the seed and
  * fast-check's counterexample path with the command that replays it
@@ -142,10 +145,15 @@ export interface Tally {
   /** allocWith calls (pinned arguments) inside which a cycle started, or a mark ended. */
   allocWithsStartingCycle: number;
   allocWithsEndingMark: number;
+  /** Frame locals (allocLocal) judged escaped and stayed by the end, and frames popped while marking. */
+  localsEscaped: number;
+  localsStayed: number;
+  framesPoppedWhileMarking: number;
 }
 
 export const emptyTally = (): Tally => ({
   programs: 0, ops: 0, cycles: 0, opsWhileMarking: 0, storesWhileMarking: 0, spawnsWhileMarking: 0, exitsWhileMarking: 0, allocsStartingCycle: 0, allocsEndingMark: 0, allocWithsStartingCycle: 0, allocWithsEndingMark: 0,
+  localsEscaped: 0, localsStayed: 0, framesPoppedWhileMarking: 0,
 });
 
 const ALLOCS = new Set<Op["k"]>(["alloc", "allocWith", "allocWithRegs", "allocReg", "chain"]);
@@ -181,6 +189,7 @@ export async function runProgram(barrier: Barrier, build: Build, p: Program, tal
         if (STORES.has(op.k)) tally.storesWhileMarking++;
         if (op.k === "spawn") tally.spawnsWhileMarking++;
         if (op.k === "exit") tally.exitsWhileMarking++;
+        if (op.k === "popFrame") tally.framesPoppedWhileMarking++;
       }
       if (ALLOCS.has(op.k)) {
         const started = !marking && (e.marking || e.cycles.length > cycles);
@@ -195,6 +204,8 @@ export async function runProgram(barrier: Barrier, build: Build, p: Program, tal
     });
     step = "final collect";
     d.collect();
+    step = "escape verdicts after the final collect";
+    d.expectLocals();
     step = "final sweep";
     d.sweep();
     step = "second collect";
@@ -207,6 +218,10 @@ export async function runProgram(barrier: Barrier, build: Build, p: Program, tal
   expect(e.cycles.filter((c) => c.lostObjects !== 0)).toEqual([]);
   tally.programs++;
   tally.cycles += e.cycles.length;
+  for (const x of e.escapes()) {
+    tally.localsEscaped += x.escapedObjects;
+    tally.localsStayed += x.stayedObjects;
+  }
 }
 
 /**
@@ -259,7 +274,11 @@ export async function checkSoundness(file: string, barrier: Barrier, build: Buil
   // The programs must really interleave with the collector, or the property says nothing.
   expect(tally.cycles).toBeGreaterThan(numRuns);
   expect(tally.allocsStartingCycle).toBeGreaterThan(0);
+  // Frame locals were judged both ways, so the escape verdicts were checked against the model.
+  expect(tally.localsEscaped).toBeGreaterThan(numRuns / 10);
+  expect(tally.localsStayed).toBeGreaterThan(numRuns / 10);
   if (barrier !== "stw") {
+    expect(tally.framesPoppedWhileMarking).toBeGreaterThan(numRuns / 10);
     expect(tally.opsWhileMarking).toBeGreaterThan(numRuns);
     expect(tally.storesWhileMarking).toBeGreaterThan(numRuns / 10);
     expect(tally.spawnsWhileMarking).toBeGreaterThan(0);

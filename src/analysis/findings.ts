@@ -78,30 +78,45 @@ export interface TopRetainer {
   path?: RetainerPathFinding;
 }
 
-/** Goroutines alive at the end, grouped by spawn label. */
+/** Leaked goroutines (alive at the end, not main ones), grouped by spawn label. */
 export interface GoroutineGroup {
+  /** The label they were spawned with; "" for none. */
   label: string;
   count: number;
-  /** The oldest cycle since which a goroutine of this group has not run (was last acted on). */
+  /**
+   * The oldest cycle since which a goroutine of this group has not run (was
+   * last acted on): the cycle in progress, or the last one completed, when it
+   * last ran (0: before the first cycle).
+   */
   blockedSinceCycle: number;
   stackBytes: number;
   /** Bytes reachable only through these goroutines' stacks (retained by them). */
   retainedBytes: number;
+  retainedObjects: number;
   /** Sites their frames hold, largest first. */
   sites: { name: string; objects: number; bytes: number }[];
 }
 
 export interface GoroutineFinding {
+  /** Alive at the end (after the run's final collection). */
   alive: number;
+  /** Of those, main goroutines: alive when the steps began (what a stepped scenario's setup left running), or labelled "main". */
+  main: number;
   /** Goroutines alive at each completed cycle (bounded like the site series). */
   series: { cycles: number[]; alive: number[] };
-  /** Mann–Kendall over `series` after warm-up: does the count grow? */
+  /** Mann–Kendall over `series` after warm-up (the first fifth of the samples is skipped): does the count grow? (p < 0.05 and S > 0) */
   growing: boolean;
   pValue: number;
-  /** Goroutines counted as leaked (alive at the end and not run for ≥ 1 cycle, or the count grows). */
+  /** Theil–Sen slope of the count over the same samples, goroutines per sampled cycle. */
+  perCycle: number;
+  /** Samples the trend was measured over. */
+  trendCycles: number;
+  /** Leaked, as goleak's VerifyNone counts them: alive at the end and not a main goroutine (alive − main). */
   leaked: number;
+  /** Of the leaked goroutines: their stack bytes, and what their stacks alone keep alive. */
   stackBytes: number;
   retainedBytes: number;
+  retainedObjects: number;
   groups: GoroutineGroup[];
 }
 
@@ -112,28 +127,50 @@ export interface EscapeFinding {
   allocObjects: number;
   allocBytes: number;
   escapedObjects: number;
-  /** Where the escaped ones were found reachable from, most common first: "global 0", "heap", "outer frame". */
+  escapedBytes: number;
+  /** Judged to have stayed local (stack allocation would have done). */
+  stayedObjects: number;
+  /** Not judged by the end: their frame was still live, or no mark started after it returned. */
+  pendingObjects: number;
+  /**
+   * Where the escaped ones still alive at the end are reachable from, most
+   * common first ("global 0", "an outer frame", "goroutine N's frames"): the
+   * root of the shortest retainer path of each object in the core's sample
+   * (at most 64 per site), so the counts are of the sample.
+   */
   escapedTo: { to: string; objects: number }[];
-  /** What stack allocation of the non-escaping ones would have saved. */
+  /** What stack allocation of the non-escaping ones would have saved: their slot bytes. */
   savedBytes: number;
-  /** GC cycles saved by the pacer's arithmetic, and the run's cycle count it is out of. */
+  /**
+   * GC cycles saved by the pacer's arithmetic: savedBytes over the mean
+   * runway (heap goal − marked live heap) of the run's cycles, at most
+   * `cycles` (src/analysis/escapes.ts derives it), and the cycles the pacer
+   * started in the run, which it is out of.
+   */
   savedCycles: number;
   cycles: number;
 }
 
 /** Free memory the heap cannot use for a request: per size class, and as whole pages. */
 export interface Fragmentation {
+  /** Pages a new span could take: free mapped pages and pages the arena may still map below its limit. */
   freePages: number;
   freePageBytes: number;
+  unmappedPages: number;
+  largestFreeRunPages: number;
   /** Free slots inside part-filled spans. */
   partialSpans: number;
   freeBytesInPartialSpans: number;
-  classes: { sizeClass: number; slotBytes: number; partialSpans: number; freeSlots: number; freeBytes: number }[];
+  classes: { sizeClass: number; slotBytes: number; partialSpans: number; freeSlots: number; usedSlots: number; freeBytes: number }[];
 }
 
 /** An out-of-memory explained. */
 export interface OomFinding {
+  /** The failing request: its bytes, what it was for (an object of `site`, a goroutine stack, the escape table) and the engine method. */
   requestedBytes: number;
+  request?: "object" | "stack" | "escape table";
+  site?: string | null;
+  operation?: string;
   heapInUseBytes: number;
   heapMaxBytes: number;
   stackBytes: number;

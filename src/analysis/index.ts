@@ -15,6 +15,11 @@
  * One step per kind of finding, in order; a new kind adds its step to
  * STEPS. Each step sees the context (engine, run, the dominator analysis,
  * the per-site table) and the findings so far.
+ *
+ * Goroutine leaks, escapes and an out of memory's explanation need no heap
+ * walk of their own: the runner gathered their raw figures into the result
+ * (RunResult.memoryRaw), so runFindings derives them from the result alone —
+ * also for `compare`'s runs, which skip the heap analysis, and in a page.
  */
 import type { Dominators } from "../engine/analysis.js";
 import type { Engine } from "../engine/engine.js";
@@ -23,6 +28,9 @@ import type { MemoryFindings, SiteFinding } from "./findings.js";
 import { leakSuspects, type SiteAtEnd } from "./leaks.js";
 import { sitePaths } from "./retainer-paths.js";
 import { topRetainers } from "./top-retainers.js";
+import { goroutineFinding } from "./goroutines.js";
+import { escapeFindings } from "./escapes.js";
+import { oomFinding } from "./oom.js";
 
 export type { MemoryFindings } from "./findings.js";
 
@@ -106,8 +114,31 @@ export const retainerStep: AnalysisStep = (ctx, findings) => {
   findings.retainers = topRetainers(ctx.engine, ctx.dominators);
 };
 
-/** The analysis, step by step: sites are the context; then leaks, then retainers. */
-export const STEPS: AnalysisStep[] = [leakStep, retainerStep];
+/** Goroutine leaks, escapes and out of memory, from the run's raw figures (goroutines.ts, escapes.ts, oom.ts). */
+export function runFindings(r: RunResult): Pick<MemoryFindings, "goroutines" | "escapes" | "oom"> {
+  const goroutines = goroutineFinding(r);
+  const oom = oomFinding(r, goroutines);
+  return { ...(goroutines ? { goroutines } : {}), escapes: escapeFindings(r), ...(oom ? { oom } : {}) };
+}
+
+/** The run's goroutines, escapes and out of memory (runFindings) as a step. */
+export const runStep: AnalysisStep = (ctx, findings) => {
+  Object.assign(findings, runFindings(ctx.run));
+};
+
+/** The analysis, step by step: sites are the context; then leaks, retainers, and what the run's raw figures say. */
+export const STEPS: AnalysisStep[] = [leakStep, retainerStep, runStep];
+
+/** The findings an analysed run carries, every list present (empty when its analysis did not run). */
+export function findingsOf(r: AnalysedRun): MemoryFindings {
+  const { goroutines, oom } = r;
+  return { sites: r.sites ?? [], leaks: r.leaks ?? [], retainers: r.retainers ?? [], escapes: r.escapes ?? [], ...(goroutines ? { goroutines } : {}), ...(oom ? { oom } : {}) };
+}
+
+/** The run has what --fail-on-leak fails on: a leak suspect, or leaked goroutines. */
+export function hasLeak(f: Partial<MemoryFindings>): boolean {
+  return (f.leaks?.length ?? 0) > 0 || (f.goroutines?.leaked ?? 0) > 0;
+}
 
 /**
  * Analyses `engine` as `run` left it (after the run's final collection).

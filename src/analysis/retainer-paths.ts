@@ -30,7 +30,7 @@ import type { Dominators, RetainerStep, ShapeStep } from "../engine/analysis.js"
 import { retainerPathEnds, sampleSites } from "../engine/analysis.js";
 import type { Engine } from "../engine/engine.js";
 import type { RetainerPathFinding } from "./findings.js";
-import { count } from "./format.js";
+import { count } from "../metrics/format.js";
 
 /** Objects sampled per site at most. */
 export const MAX_SAMPLES = 1000;

@@ -196,6 +196,7 @@ export function writeReports(cmd: Command, flags: CommonFlags, results: readonly
 }
 
 const BOOLEAN_FLAGS = new Set(["--verify", "--gctrace", "--gcpacertrace", "--help", "-h"]);
+BOOLEAN_FLAGS.add("--fail-on-leak");
 /** Flags whose value is optional: they take the next token only if it looks like their value. */
 const OPTIONAL_VALUE: Record<string, RegExp> = { "--json": /\.json$/i };
 

@@ -6,7 +6,9 @@
  * (unknown scenario, a parameter out of range, a size that is not a size).
  * Exit codes: 1 bad input or a failed scenario, 2 out of memory or another
  * engine refusal, 3 a run lost reachable objects or met a corrupt pointer
- * (so CI can gate on it; `none` included: its runs did lose them). Report
+ * (so CI can gate on it; `none` included: its runs did lose them), 4 with
+ * --fail-on-leak, a run with a leak suspect or leaked goroutines (goleak's
+ * VerifyNone; src/analysis/goroutines.ts defines leaked). Report
  * paths (--json FILE, --html, --trace) are checked before any work starts.
  * A failed run still prints what it measured (the report, or compare's
  * table) before its error line.
@@ -19,13 +21,12 @@ import type { Scenario } from "../scenario/scenario.js";
 import { runJob, type JobOutcome } from "../node/job.js";
 import { runPool, type PoolReport } from "../node/pool.js";
 import type { RunResult } from "../run/run.js";
-import type { AnalysedRun } from "../analysis/index.js";
-import { counted, formatNs, jsonReport, textSummary, type Colors } from "../report/text.js";
+import { findingsOf, hasLeak, type AnalysedRun } from "../analysis/index.js";
+import { count, counted, formatNs, jsonReport, textSummary, type Colors } from "../report/text.js";
 import { clockResolutionNs, compareTable, verdicts } from "../report/compare.js";
 import { memstats } from "../report/memstats.js";
-import { memoryReport } from "../report/memory.js";
 
-/** A run's JSON document: the RunResult and Go's MemStats of it. */
+/** A run's JSON document: the RunResult (with what the memory analysis found, src/node/job.ts) and Go's MemStats of it (docs/json.md). */
 const withMemstats = (r: RunResult) => ({ ...r, memstats: memstats(r) });
 import { GcTracer } from "../report/gctrace.js";
 import { colorsFor, heapChart, Progress } from "./terminal.js";
@@ -35,8 +36,8 @@ import { addCommonOptions, checkReportPaths, jobFor, writeReports, type Chosen, 
 import { addEngineReportOptions, engineReportHook, type EngineReports } from "./options.js";
 import { packageVersion } from "./version.js";
 
-type RunFlags = CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean };
-type CompareFlags = CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number };
+type RunFlags = CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean; failOnLeak?: boolean };
+type CompareFlags = CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number; failOnLeak?: boolean };
 type Failure = Extract<JobOutcome, { ok: false }>;
 
 /** Objects a run lost (or corrupt pointers it met), as the one line `run` exits 3 with; null if none. */
@@ -45,6 +46,17 @@ export function lossLine(r: RunResult): string | null {
   if (r.verify.lostObjects > 0) parts.push(`${counted(r.verify.lostObjects, "reachable object")} lost`);
   if (r.verify.heapCorruptions > 0) parts.push(`${counted(r.verify.heapCorruptions, "pointer")} to no live object met while marking`);
   return parts.length ? `${parts.join(" and ")} under ${r.config.barrier}` : null;
+}
+
+/** What --fail-on-leak exits 4 for, as one line: the leak suspects and the leaked goroutines; null if neither. */
+export function leakLine(f: AnalysedRun): string | null {
+  if (!hasLeak(f)) return null;
+  const parts: string[] = [];
+  const leaks = f.leaks ?? [];
+  if (leaks.length > 0) parts.push(`${counted(leaks.length, "leak suspect")} (${leaks.map((l) => l.name).join(", ")})`);
+  const g = f.goroutines;
+  if (g && g.leaked > 0) parts.push(`${counted(g.leaked, "leaked goroutine")} (${g.groups.map((x) => `${count(x.count)} × ${x.label || "(no label)"}`).join(", ")})`);
+  return `${parts.join(" and ")} in ${f.scenario} under ${f.config.barrier}`;
 }
 
 /** Exits with the outcome's error line (after its partial report, if any). */
@@ -93,9 +105,9 @@ function printRun(cmd: Command, flags: RunFlags, result: AnalysedRun, made: Engi
     process.stdout.write(doc() + "\n");
   } else {
     const chart = heapChart(result);
-    const memory = memoryReport(result, colorsFor(process.stdout));
-    process.stdout.write("\n" + textSummary(result, colorsFor(process.stdout)) + (memory ? `\n\n${memory}` : "") + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
+    process.stdout.write("\n" + textSummary(result, colorsFor(process.stdout)) + (chart ? `\n\nheap in use (MiB) over the run's cycles\n${chart}` : "") + "\n");
   }
+  if (made.memory) made.memory.findings = findingsOf(result);
   writeReports(cmd, flags, [result], doc, made);
 }
 
@@ -105,7 +117,8 @@ function runCommand(program: Command, chosen: Chosen | undefined, known: readonl
     new Option("--gogc <n|off>", "GOGC: heap growth (%) over the live heap that triggers a cycle").argParser(parseGogc).default(100 as Gogc, "100"),
   ])
     .option("--gctrace", "print one GODEBUG=gctrace=1 line per cycle on stderr")
-    .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr");
+    .option("--gcpacertrace", "print GODEBUG=gcpacertrace=1's pacer lines per cycle on stderr")
+    .option("--fail-on-leak", "exit 4 if the run has a leak suspect or leaked goroutines (goleak's VerifyNone)");
   addEngineReportOptions(run);
   helpFooter(run, chosen);
 
@@ -124,6 +137,8 @@ function runCommand(program: Command, chosen: Chosen | undefined, known: readonl
     if (!outcome.ok) failWith(run, outcome);
     const lost = lossLine(outcome.result);
     if (lost) run.error(`error: ${lost}`, { exitCode: 3 });
+    const leak = flags.failOnLeak ? leakLine(outcome.result) : null;
+    if (leak) run.error(`error: ${leak}`, { exitCode: 4 });
   });
 }
 
@@ -154,7 +169,7 @@ function compareCommand(program: Command, chosen: Chosen | undefined, known: rea
     new Option("--barriers <list>", "strategies to compare, comma-separated (Strategies below)").argParser(parseBarriers).default([...BARRIERS] as Barrier[], BARRIERS.join(",")),
     new Option("--gogc <list>", "GOGC values: one, or several for a strategy × GOGC matrix (e.g. 50,100,200)").argParser(parseGogcList).default([100] as Gogc[], "100"),
     new Option("--jobs <n>", "worker threads (default: one per core)").argParser(parseJobs),
-  ]);
+  ]).option("--fail-on-leak", "exit 4 if any run has a leak suspect or leaked goroutines (goleak's VerifyNone)");
   helpFooter(compare, chosen);
 
   compare.action(async (name: string, flags: CompareFlags) => {
@@ -180,6 +195,8 @@ function compareCommand(program: Command, chosen: Chosen | undefined, known: rea
     // none is compared to show what it loses; a safe strategy that loses objects is a bug: exit 3.
     const unsafe = results.filter((r) => r.config.barrier !== "none").map(lossLine).filter((l) => l !== null);
     if (unsafe.length) compare.error(`error: ${unsafe.join("; ")}`, { exitCode: 3 });
+    const leaks = flags.failOnLeak ? results.map(leakLine).filter((l) => l !== null) : [];
+    if (leaks.length) compare.error(`error: ${leaks.join("; ")}`, { exitCode: 4 });
   });
 }
 

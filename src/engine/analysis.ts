@@ -94,6 +94,8 @@ export function sitesAllocated(e: Engine): SiteCount[] {
 export class SiteLiveRecorder {
   private readonly sampled: number[] = [];
   private readonly allocated: number[] = [];
+  /** Goroutines alive at each sampled cycle. */
+  private readonly alive: number[] = [];
   private readonly series = new Map<number, { objects: number[]; bytes: number[] }>();
   private stride = 1;
   private seen = 0;
@@ -111,8 +113,8 @@ export class SiteLiveRecorder {
     return n;
   }
 
-  /** Reads the core's live table for `cycle`, which just ended. */
-  record(cycle: number): void {
+  /** Reads the core's live table for `cycle`, which just ended (and keeps `goroutines`, alive then, at the same samples). */
+  record(cycle: number, goroutines = 0): void {
     const end = this.core.siteLiveEnd();
     const base = this.core.siteLiveAddress() >>> 0;
     const w = u32s(this.core);
@@ -127,6 +129,7 @@ export class SiteLiveRecorder {
     const index = this.sampled.length;
     this.sampled.push(cycle);
     if (this.sites) this.allocated.push(this.allocatedNow(w));
+    this.alive.push(goroutines);
     for (const [s, v] of this.series) {
       v.objects.push(s < end ? objects[s] : 0);
       v.bytes.push(s < end ? bytes[s] : 0);
@@ -150,6 +153,9 @@ export class SiteLiveRecorder {
     const allocated = keep(this.allocated);
     this.allocated.length = 0;
     this.allocated.push(...allocated);
+    const alive = keep(this.alive);
+    this.alive.length = 0;
+    this.alive.push(...alive);
     for (const v of this.series.values()) {
       v.objects = keep(v.objects);
       v.bytes = keep(v.bytes);
@@ -173,6 +179,11 @@ export class SiteLiveRecorder {
     const sites: SiteCount[] = [];
     for (const [s, v] of this.series) if (v.objects[i] > 0) sites.push({ site: s, name: this.name(s), objects: v.objects[i], bytes: v.bytes[i] });
     return { cycle, sites: sites.sort(bySize) };
+  }
+
+  /** Goroutines alive at each sampled cycle (copies): the same cycles as the site series. */
+  goroutineSeries(): { cycles: number[]; alive: number[] } {
+    return { cycles: [...this.sampled], alive: [...this.alive] };
   }
 
   /** Every site's series (copies), in site order. */
@@ -731,4 +742,23 @@ export function topLevelRetainers(d: Dominators, e: Engine, minBytes: number): R
     out.push({ handle, site, siteName: e.siteName(site), slotBytes: core.slotBytes(handle) >>> 0, retainedBytes: w[ret + i] });
   }
   return out.sort((a, b) => b.retainedBytes - a.retainedBytes || a.handle - b.handle);
+}
+
+/**
+ * The root slot a shortest retainer path to `handle` starts from (the
+ * path's first step), without reading the rest of the path: one pass up the
+ * breadth-first parents, however long the path. null when no root reaches it.
+ */
+export function retainerRoot(e: Engine, handle: number): RetainerStep | null {
+  const core = e.raw;
+  let length = core.analysisPath(handle, 0);
+  if (length === -abi.E_STALE_ANALYSIS) {
+    run(e, abi.ANALYZE_RETAINERS);
+    length = core.analysisPath(handle, 0);
+  }
+  if (length === -abi.E_UNREACHABLE) return null;
+  if (length < 0) fail(e, -length, "retainerRoot");
+  const steps: RetainerStep[] = [];
+  readSteps(e, 1, steps);
+  return steps[0] ?? null;
 }

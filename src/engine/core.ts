@@ -24,7 +24,7 @@ export interface Core {
   startCycle(): void;
   marking(): number;
   cycleAddress(): number;
-  spawn(): number;
+  spawn(label: number): number;
   exit(g: number): number;
   pushFrame(g: number, slots: number): number;
   popFrame(g: number): number;
@@ -75,13 +75,25 @@ export interface Core {
   trackAges(on: number): number;
   agesCount(from: number, to: number): number;
   agesAddress(which: number): number;
+  // Goroutine report, escapes, fragmentation (assembly/roots.ts, escapes.ts, spans.ts).
+  allocLocal(g: number, slot: number, site: number, nptr: number, scalar: number): number;
+  escapeSitesAddress(): number;
+  escapeTableAddress(): number;
+  escapeSampleHead(): number;
+  goroutineTable(): number;
+  goroutineCount(): number;
+  goroutineMaskAddress(): number;
+  reachableWithout(): number;
+  reachableObjectsWithout(): number;
+  stackSites(): number;
+  fragmentation(): number;
 }
 
 /** Every export but memory, with the number of parameters the interface declares (checked: see the type below). */
 export const CORE_ARITY = {
   init: 4, setGogc: 1, setVerifyEachCycle: 1, setQuarantine: 1, alloc: 3, allocWith: 5, allocPush: 5, allocList: 3, allocTree: 3,
   setBarrier: 1, setMemoryLimitBytes: 1, setBackgroundPercent: 1, setMarkQuantum: 1, yieldAt: 2, startCycle: 0, marking: 0,
-  cycleAddress: 0, spawn: 0, exit: 1, pushFrame: 2, popFrame: 1, push: 2, pop: 1, drop: 2, peek: 2, setLocal: 3, getLocal: 2,
+  cycleAddress: 0, spawn: 1, exit: 1, pushFrame: 2, popFrame: 1, push: 2, pop: 1, drop: 2, peek: 2, setLocal: 3, getLocal: 2,
   frameSlots: 1, frames: 1, stackWords: 1, setGlobal: 2, getGlobal: 1, writeField: 3, readField: 2, scalarAddress: 3,
   checkHandle: 1, collect: 0, sweepAll: 0, verify: 1, snapshotStats: 0, heapProfile: 0, statsAddress: 0, verifyAddress: 0,
   profileAddress: 0, heapBase: 0, heapEnd: 0, slotBytes: 1, sizeClassOf: 1, classBytes: 1, lastErrorCode: 0, lastErrorAddr: 0,
@@ -89,6 +101,8 @@ export const CORE_ARITY = {
   analysisIndex: 1, analysisIdom: 1, analysisRetained: 1, analysisTop: 1, analysisPath: 2,
   analysisRoots: 0,
   analysisShape: 2, trackAges: 1, agesCount: 2, agesAddress: 1,
+  allocLocal: 5, escapeSitesAddress: 0, escapeTableAddress: 0, escapeSampleHead: 0, goroutineTable: 0, goroutineCount: 0,
+  goroutineMaskAddress: 0, reachableWithout: 0, reachableObjectsWithout: 0, stackSites: 0, fragmentation: 0,
 } as const satisfies { [K in Exclude<keyof Core, "memory">]: Parameters<Core[K]>["length"] };
 
 // Every function of the interface is in the table (satisfies alone checks only the other direction).

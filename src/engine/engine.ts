@@ -23,6 +23,13 @@ import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from 
 import { EventRecorder, type RecordMode } from "./records.js";
 import * as analysis from "./analysis.js";
 import type { Dominators, LiveBySite, LiveSeries, RetainerStep, SiteCount } from "./analysis.js";
+import * as goroutineTable from "./goroutines.js";
+import type { GoroutineInfo, Retained } from "./goroutines.js";
+import * as escapeTable from "./escapes.js";
+import type { EscapeCounts, EscapeDestination, EscapedObject } from "./escapes.js";
+import { fragmentation as readFragmentation, pagesFor, type FragmentationReport } from "./fragmentation.js";
+import { retainerPathText } from "./path-text.js";
+import type { OomDetail } from "./errors.js";
 
 
 /** GOGC: a percentage, or "off" (Go's GOGC=off). */
@@ -162,6 +169,8 @@ export interface CycleRecord {
   limiterOn: boolean;
   /** The cons/mark estimate the next cycle is paced with. */
   consMark: number;
+  /** Goroutines alive at mark termination. */
+  goroutines: number;
 }
 
 export type TriggerKind = "heap" | "user" | "heap-full" | "explicit";
@@ -287,6 +296,9 @@ export class Engine {
   private view = new DataView(new ArrayBuffer(0));
   private readonly siteNames: string[] = ["(default)"];
   private readonly siteIds = new Map<string, number>([["(default)", 0]]);
+  /** Goroutine labels, as sites: id 0 is "no label". */
+  private readonly labelNames: string[] = [""];
+  private readonly labelIds = new Map<string, number>([["", 0]]);
   /** What each cycle found live per site (src/engine/analysis.ts), read at every EV_CYCLE. */
   private siteLive!: analysis.SiteLiveRecorder;
 
@@ -369,7 +381,7 @@ export class Engine {
         return;
       case abi.EV_CYCLE: {
         const rec = this.readCycle();
-        this.siteLive.record(rec.cycle);
+        this.siteLive.record(rec.cycle, rec.goroutines);
         this.events.cycle(rec);
         this.onCycle?.(rec);
         return;
@@ -428,6 +440,7 @@ export class Engine {
       mutatorUnits: v(abi.C_MUTATOR_UNITS),
       limiterOn: v(abi.C_LIMITER) !== 0,
       consMark: v(abi.C_CONS_MARK),
+      goroutines: v(abi.C_GOROUTINES),
     };
   }
 
@@ -439,7 +452,7 @@ export class Engine {
   private fail(what: string, code: number): never {
     const c = this.core;
     // Addresses and sizes are u32 in the core; wasm hands them over as i32.
-    if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg() >>> 0, this.composition());
+    if (code === abi.E_OUT_OF_MEMORY) throw new OutOfMemoryError(c.lastErrorArg() >>> 0, this.composition(), this.oomDetail(what, c.lastErrorAddr() >>> 0, c.lastErrorArg() >>> 0));
     throw errorFor(code, c.lastErrorAddr() >>> 0, c.lastErrorArg() >>> 0, what);
   }
 
@@ -519,9 +532,14 @@ export class Engine {
 
   // ── Goroutines, frames, stack values ───────────────────────────────────
 
-  /** Starts a goroutine with one empty frame; returns its id. */
-  spawn(): number {
-    return this.made(this.core.spawn(), "spawn");
+  /**
+   * Starts a goroutine with one empty frame; returns its id. `label` names
+   * what it runs (Go's pprof labels, goleak's top function): the goroutine
+   * report groups goroutines by it, and the label `main` marks a main
+   * goroutine (README: leaked goroutines).
+   */
+  spawn(label?: string): number {
+    return this.made(this.core.spawn(label === undefined ? 0 : this.label(label)), "spawn");
   }
 
   /** Ends goroutine `g`: its stack stops being a root. */
@@ -794,4 +812,90 @@ export class Engine {
 
   /** The raw core, for benchmarks that measure the boundary itself. */
   get raw(): Readonly<Core> { return this.core; }
+
+  // ── Goroutines, escapes, fragmentation (src/engine/goroutines.ts, escapes.ts, fragmentation.ts) ──
+
+  /** The id of goroutine label `name` (registered on first use, at most 65,535); "" is no label. */
+  label(name: string): number {
+    let id = this.labelIds.get(name);
+    if (id === undefined) {
+      if (this.labelNames.length >= abi.MAX_LABELS) throw new TricolorError(`too many goroutine labels (max ${abi.MAX_LABELS - 1})`, abi.E_BAD_ARGUMENT);
+      id = this.labelNames.length;
+      this.labelNames.push(name);
+      this.labelIds.set(name, id);
+    }
+    return id;
+  }
+
+  labelName(id: number): string {
+    return this.labelNames[id] ?? `label#${id}`;
+  }
+
+  /** Every live goroutine: id, label, the cycle it last ran in, its stack. Read-only. */
+  goroutines(): GoroutineInfo[] { return goroutineTable.goroutines(this); }
+
+  /** Goroutines alive at each completed cycle (sampled as the per-site series are). */
+  goroutineSeries(): { cycles: number[]; alive: number[] } { return this.siteLive.goroutineSeries(); }
+
+  /** The objects the frames of goroutines `ids` point to, per site. Makes a heap analysis stale. */
+  goroutineSites(ids: readonly number[]): SiteCount[] { return goroutineTable.goroutineSites(this, ids); }
+
+  /** Per set of goroutine ids: what would become unreachable without their stacks (exact: one pass per set, one more for all roots). Makes a heap analysis stale. */
+  retainedByGoroutines(sets: readonly (readonly number[])[]): Retained[] { return goroutineTable.retainedByGoroutines(this, sets); }
+
+  /**
+   * Allocates an object (`pointers` nil slots, `scalarBytes` zero bytes) into
+   * slot `slot` of goroutine `g`'s top frame, as a local of that frame: once
+   * the frame is popped (or `g` exits), the first mark that starts afterwards
+   * finds it escaped (reachable: stored in the heap, a global or another
+   * frame) or not (assembly/escapes.ts). The slot's old value is
+   * overwritten, as setLocal would; the object lives in the heap like any
+   * other, so the collector treats it as every object.
+   */
+  allocLocal(g: number, slot: number, pointers: number, scalarBytes = 0, site = 0): number {
+    return this.made(this.core.allocLocal(g, slot, site, pointers, scalarBytes), "allocLocal");
+  }
+
+  /** Per site: frame locals allocated, escaped, stayed local, still undecided. */
+  escapes(): EscapeCounts[] { return escapeTable.escapeCounts(this); }
+
+  /** The core's sample of escaped locals still alive at the last mark (at most abi.ESCAPE_SAMPLE_PER_SITE per site). Read-only. */
+  escapeSample(): EscapedObject[] { return escapeTable.escapeSample(this); }
+
+  /** Where the sampled live escaped locals are reachable from, per site (runs the retainers analysis). */
+  escapeDestinations(): EscapeDestination[] { return escapeTable.escapeDestinations(this); }
+
+  /** Free slots inside part-filled spans per size class, against whole free pages. Read-only. */
+  fragmentation(): FragmentationReport { return readFragmentation(this); }
+
+  /** What an out-of-memory failure of `operation` for `bytes` explains (`addr`: the core's lastErrorAddr, 1 + site for an object). */
+  private oomDetail(operation: string, addr: number, bytes: number): OomDetail {
+    const frag = this.fragmentation();
+    const st = this.stats();
+    const request = addr >= abi.OOM_SITE_BIAS ? "object" : operation === "allocLocal" ? "escape table" : "stack";
+    const need = request === "object" ? pagesFor(this, bytes) : { pages: Math.ceil(bytes / abi.PAGE_BYTES), freeSlots: 0 };
+    const pagesNeeded = need.freeSlots > 0 ? 0 : need.pages;
+    let retainers: OomDetail["retainers"] = [];
+    try {
+      const d = this.dominators();
+      const total = d.info.bytes;
+      // Eclipse MAT's problem suspects: retainers of ≥ 10% of the heap (the largest in any case); of a
+      // dominator and an object below it that retains nearly as much (≥ 90%), only the deeper one —
+      // the accumulation point, whose path passes through the other.
+      const candidates = d.topRetainers(5).filter((r, i) => i === 0 || r.retainedBytes >= total / 10);
+      const dominates = (a: number, b: number) => {
+        for (let x = d.idom(b); x !== null && x !== 0; x = d.idom(x)) if (x === a) return true;
+        return false;
+      };
+      const top = candidates.filter((a) => !candidates.some((b) => b !== a && dominates(a.handle, b.handle) && b.retainedBytes >= 0.9 * a.retainedBytes)).slice(0, 3);
+      // Paths are read after the top list: retainerPath reuses the same (fresh) analysis.
+      retainers = top.map((r) => {
+        const steps = this.retainerPath(r.handle) ?? [];
+        return { handle: r.handle, site: r.site, siteName: r.siteName, retainedBytes: r.retainedBytes, fraction: total > 0 ? r.retainedBytes / total : 0, path: retainerPathText(steps), steps };
+      });
+    } catch (err) {
+      if (!(err instanceof OutOfMemoryError)) throw err; // the analysis's tables did not fit: say less
+    }
+    return { operation, request, site: request === "object" ? this.siteName(addr - abi.OOM_SITE_BIAS) : null, pagesNeeded, fragmentation: frag, retainers, goroutines: st.goroutines };
+  }
 }

@@ -4,6 +4,9 @@
  * the offending address, index or goroutine so a user can act on it.
  */
 import * as abi from "../../contract/abi.js";
+import { count, formatBytes } from "../metrics/format.js";
+import type { FragmentationReport } from "./fragmentation.js";
+import type { RetainerStep } from "./analysis.js";
 
 /** What the heap holds, per size class and per allocation site. */
 export interface HeapComposition {
@@ -33,16 +36,56 @@ export class InvalidHandleError extends TricolorError {
 /** A goroutine id, frame slot, stack position, field or global out of range. */
 export class OutOfRangeError extends TricolorError {}
 
+/**
+ * What an out-of-memory error explains beyond the heap's composition: the
+ * request, the free memory the heap could not use for it, who holds the
+ * heap, and the goroutines' stacks. The engine measures it at the failing
+ * call, after the collection that failed to make room.
+ */
+export interface OomDetail {
+  /** The engine method that failed. */
+  operation: string;
+  /** What it asked for: an object (of `site`), a goroutine stack, or room in the escape table. */
+  request: "object" | "stack" | "escape table";
+  site: string | null;
+  /** Contiguous pages a new span for the request takes (its class's span, a large object's pages, a stack); 0 if a free slot would have done. */
+  pagesNeeded: number;
+  fragmentation: FragmentationReport;
+  /** The largest retainers (objects, dominator subtrees), with one shortest path each; empty if the analysis did not fit. */
+  retainers: { handle: number; site: number; siteName: string; retainedBytes: number; fraction: number; path: string; steps: RetainerStep[] }[];
+  goroutines: number;
+}
+
 /** The heap cannot satisfy an allocation even after a full collection. */
 export class OutOfMemoryError extends TricolorError {
-  constructor(readonly requestedBytes: number, readonly composition: HeapComposition) {
-    const top = composition.sites.slice(0, 3).map((s) => `${s.name} ${mib(s.bytes)}`).join(", ");
+  constructor(readonly requestedBytes: number, readonly composition: HeapComposition, readonly detail?: OomDetail) {
+    const top = composition.sites.slice(0, 3).map((s) => `${s.name} ${formatBytes(s.bytes)}`).join(", ");
     super(
-      `out of memory: cannot allocate ${requestedBytes} bytes; heap ${mib(composition.heapAllocBytes)} in use ` +
-        `of ${mib(composition.heapMaxBytes)} max (stacks ${mib(composition.stackBytes)})` + (top ? `; largest sites: ${top}` : ""),
+      `out of memory: cannot allocate ${requestedBytes} bytes${requestedBytes >= 1024 ? ` (${formatBytes(requestedBytes)})` : ""}${detail ? requestText(detail) : ""}; heap ${formatBytes(composition.heapAllocBytes)} in use ` +
+        `of ${formatBytes(composition.heapMaxBytes)} max (stacks ${formatBytes(composition.stackBytes)}${detail ? ` in ${count(detail.goroutines)} goroutine${detail.goroutines === 1 ? "" : "s"}` : ""})` +
+        (detail ? `; ${fragmentationText(detail.fragmentation)}` : "") +
+        (top ? `; largest sites: ${top}` : "") +
+        (detail && detail.retainers.length ? `; top retainers: ${detail.retainers.map(retainerText).join(", ")}` : ""),
       abi.E_OUT_OF_MEMORY,
     );
   }
+}
+
+function requestText(d: OomDetail): string {
+  const what = d.request === "object" ? `an object${d.site ? ` of ${d.site}` : ""}` : d.request === "stack" ? "a goroutine stack" : "the escape table";
+  return ` for ${what} (${d.operation})` + (d.pagesNeeded > 0 ? `, which needs ${count(d.pagesNeeded)} contiguous free page${d.pagesNeeded === 1 ? "" : "s"}` : "");
+}
+
+/** "0 free pages; 2.6 MiB free inside 331 part-filled spans (most in 48 B slots: 1.1 MiB)". */
+export function fragmentationText(f: FragmentationReport): string {
+  const pages = `${count(f.freePages)} free page${f.freePages === 1 ? "" : "s"}` + (f.freePages > 0 && f.unmappedPages === 0 ? ` (longest run ${count(f.largestFreeRunPages)})` : "");
+  const most = f.classes[0];
+  const inside = `${formatBytes(f.freeBytesInPartialSpans)} free inside ${count(f.partialSpans)} part-filled span${f.partialSpans === 1 ? "" : "s"}`;
+  return `${pages}; ${inside}` + (most && f.classes.length > 1 ? ` (most in ${formatBytes(most.slotBytes)} slots: ${formatBytes(most.freeBytes)})` : "");
+}
+
+function retainerText(r: OomDetail["retainers"][number]): string {
+  return `${r.siteName} ${hex(r.handle)} retains ${formatBytes(r.retainedBytes)} (${(100 * r.fraction).toFixed(0)}%) via ${r.path}`;
 }
 
 /** An allocation larger than the heap could ever hold, or a malformed request. */
@@ -52,9 +95,6 @@ export function hex(a: number): string {
   return "0x" + (a >>> 0).toString(16).padStart(8, "0");
 }
 
-function mib(bytes: number): string {
-  return bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
-}
 
 const HANDLE_REASONS: Record<number, string> = {
   [abi.E_NOT_IN_HEAP]: "out of range (not an address inside the heap arena)",

@@ -11,7 +11,7 @@ import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
 import { runScenario, ScenarioError, type RunOptions, type RunResult } from "../run/run.js";
 import { ParamError, type Scenario } from "../scenario/scenario.js";
 import { OutOfMemoryError, TricolorError } from "../engine/errors.js";
-import { analyseMemory, type AnalysedRun } from "../analysis/index.js";
+import { analyseMemory, runFindings, type AnalysedRun } from "../analysis/index.js";
 
 export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */
@@ -42,11 +42,14 @@ export type JobOutcome =
 
 /**
  * The run's result with the memory analysis's findings added (top-level
- * sites, leaks, retainers, …). An analysis that cannot run (its side tables
- * do not fit next to a heap at its limit) leaves the result as it was.
+ * sites, leaks, retainers, goroutines, escapes, oom). Without the heap
+ * analysis (`compare`), or when it cannot run (its side tables do not fit
+ * next to a heap at its limit), the result still gets what its own figures
+ * say (runFindings: goroutines, escapes, oom).
  */
-function analysed(engine: Engine | undefined, result: RunResult): AnalysedRun {
-  if (!engine) return result;
+function analysed(engine: Engine | undefined, result: RunResult, heap: boolean): AnalysedRun {
+  Object.assign(result, runFindings(result));
+  if (!engine || !heap) return result;
   try {
     return Object.assign(result, analyseMemory(engine, result));
   } catch (err) {
@@ -91,13 +94,13 @@ export async function runJob(job: Job, hooks: Pick<RunOptions, "onLine" | "onEng
         hooks.onEngine?.(e);
       },
     });
-    return { ok: true, result: analyse ? analysed(engine, result) : result };
+    return { ok: true, result: analysed(engine, result, analyse) };
   } catch (err) {
     if (err instanceof ParamError) return { ok: false, kind: "usage", message: err.message };
     if (err instanceof ScenarioError) {
       // An engine refusal inside a scenario (out of memory, a bad handle) is still the engine's word: exit 2 for OOM.
       const oom = err.cause instanceof OutOfMemoryError;
-      return { ok: false, kind: oom ? "engine" : "scenario", message: err.message, result: analyse ? analysed(engine, err.result) : err.result };
+      return { ok: false, kind: oom ? "engine" : "scenario", message: err.message, result: analysed(engine, err.result, analyse) };
     }
     if (err instanceof TricolorError) return { ok: false, kind: "engine", message: `${scenario.name} (${job.barrier}): ${err.message}` };
     throw err;

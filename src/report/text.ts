@@ -6,7 +6,9 @@
 import type { RunResult } from "../run/run.js";
 import { STRATEGIES } from "../engine/strategies.js";
 import type { MemStats } from "./memstats.js";
-import { count } from "../analysis/format.js";
+import { count, formatBytes } from "../metrics/format.js";
+import { memoryReport } from "./memory.js";
+import { runFindings, type AnalysedRun } from "../analysis/index.js";
 
 /** The colour functions used (picocolors' shape); `plain` when colours are off. */
 export interface Colors {
@@ -21,12 +23,7 @@ export interface Colors {
 const same = (s: string) => s;
 export const plain: Colors = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1048576) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1073741824) return `${(n / 1048576).toFixed(1)} MiB`;
-  return `${(n / 1073741824).toFixed(2)} GiB`;
-}
+export { formatBytes, count } from "../metrics/format.js";
 
 const UNITS: [bytes: number, unit: string][] = [[2 ** 30, "GiB"], [2 ** 20, "MiB"], [2 ** 10, "KiB"]];
 
@@ -39,7 +36,7 @@ export function formatSize(bytes: number): string {
   for (const [unit, name] of UNITS) {
     if (bytes >= unit && (bytes * 2) % unit === 0) return `${bytes / unit} ${name}`;
   }
-  return bytes < 1024 ? `${bytes} B` : formatBytes(bytes);
+  return formatBytes(bytes);
 }
 
 export function formatNs(ns: number): string {
@@ -49,8 +46,6 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`;
 }
 
-/** A count with thousands separators, as every report prints counts (src/analysis/format.ts). */
-export { count };
 
 /** A count and its noun, singular for exactly one: "1 cycle", "0 cycles", "2,081 lost objects" (pass the plural when it is not noun + "s"). */
 export function counted(n: number, noun: string, nouns = `${noun}s`): string {
@@ -101,6 +96,9 @@ export function textSummary(r: RunResult, c: Colors = plain): string {
     `wall     ${formatNs(r.wallNs)}`,
   );
   if (r.error) lines.push(c.red(`error    ${r.error.message}`));
+  // What the memory analysis found (src/node/job.ts attaches it), else what the run's own figures say.
+  const memory = memoryReport({ ...runFindings(r), ...(r as AnalysedRun) }, c);
+  if (memory) lines.push(memory);
   return lines.join("\n");
 }
 
@@ -117,7 +115,7 @@ const BIG = "\u0000uint64:";
  * so a Go program decodes it into runtime.MemStats unchanged.
  */
 export function jsonReport(r: RunDocument | Record<string, RunResult> | Record<string, Record<string, RunResult>>): string {
-  const text = JSON.stringify(r, (k, v: unknown) => (k === "timeline" ? undefined : typeof v === "bigint" ? BIG + v.toString() : v), 2);
+  const text = JSON.stringify(r, (k, v: unknown) => (k === "timeline" || k === "memoryRaw" ? undefined : typeof v === "bigint" ? BIG + v.toString() : v), 2);
   return text.replace(/"\\u0000uint64:(\d+)"/g, "$1");
 }
 

@@ -14,6 +14,10 @@ import type { PauseSummary, WorkSummary } from "../metrics/pauses.js";
 import type { MmuPoint } from "../metrics/mmu.js";
 import type { RecordMode, RecordsSummary } from "../engine/records.js";
 import { mergeResult, resolveParams, seededRandom, type Params, type Scenario, type ScenarioContext, type ScenarioResult } from "../scenario/scenario.js";
+import type { HeapComposition, OomDetail } from "../engine/errors.js";
+import { OutOfMemoryError } from "../engine/errors.js";
+import type { EscapeCounts, EscapeDestination } from "../engine/escapes.js";
+import type { SiteCount } from "../engine/analysis.js";
 
 export interface RunConfig {
   params: Params;
@@ -98,6 +102,8 @@ export interface RunResult {
   wallNs: number;
   /** Raw events for the trace and HTML reporters; left out of --json (see jsonReport). */
   timeline: Timeline;
+  /** The goroutine, escape and out-of-memory figures of the run's end (src/analysis makes findings of them); left out of --json. */
+  memoryRaw?: RunMemory;
 }
 
 /**
@@ -155,12 +161,14 @@ export interface RunOptions {
  * an await per step would cost a microtask turn each, millions of them in a
  * large run.
  */
-async function drive(scenario: Scenario, ctx: ScenarioContext, at: { step: number | null }): Promise<void> {
+async function drive(scenario: Scenario, ctx: ScenarioContext, at: { step: number | null; main: Set<number> }): Promise<void> {
   if (scenario.run) {
     await scenario.run(ctx);
     return;
   }
   await scenario.setup?.(ctx);
+  // The goroutines setup left running are the program's main ones (goleak's IgnoreCurrent at the start of a test).
+  for (const g of ctx.engine.goroutines()) at.main.add(g.id);
   const n = scenario.steps!(ctx.params);
   const every = Math.max(1, Math.floor(n / 200));
   for (let i = 0; i < n; i++) {
@@ -195,7 +203,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     progress: (f) => options.onProgress?.(Math.min(1, Math.max(0, f))),
     state: {},
   };
-  const at: { step: number | null } = { step: null };
+  const at: { step: number | null; main: Set<number> } = { step: null, main: new Set() };
   const t0 = performance.now();
   engine.events.startMmu(t0 * 1e6);
   let failure: unknown = null;
@@ -224,6 +232,7 @@ export async function runScenario(scenario: Scenario, makeEngine: (o: EngineOpti
     build: options.build ?? "release",
   };
   const result = summarize(scenario.name, engine, config, output, reported, { wallNs, startNs: t0 * 1e6, endNs: t1 * 1e6, mmu, atEnd });
+  result.memoryRaw = gatherMemory(engine, at.main, failure);
   options.onEnd?.(engine, result);
   if (failure !== null) {
     const err = new ScenarioError(scenario.name, at.step, failure, result);
@@ -304,5 +313,85 @@ function summarize(name: string, engine: Engine, config: RunConfig, output: stri
       pauseBins: [...ev.pauseStats.bins],
       stackPauseBins: [...ev.stackStats.bins],
     },
+  };
+}
+
+// ── Goroutines, escapes, out of memory at the end of the run ───────────────────
+
+/** A goroutine spawned with this label is a main goroutine wherever it was spawned (README: leaked goroutines). */
+export const MAIN_GOROUTINE_LABEL = "main";
+
+/** Goroutines alive at the end that are not main ones, with one label. */
+export interface GoroutineGroupRaw {
+  label: string;
+  count: number;
+  /** The smallest cycle any of them last ran in. */
+  blockedSinceCycle: number;
+  stackBytes: number;
+  /** Bytes only this group's stacks keep alive. */
+  retainedBytes: number;
+  retainedObjects: number;
+  /** The objects their frames point to, by site, largest first (at most 8 sites). */
+  sites: SiteCount[];
+}
+
+export interface RunMemory {
+  goroutines: {
+    /** Alive after the final collection. */
+    alive: number;
+    /** Of those, main goroutines: alive when the steps began (what a stepped scenario's setup left running), or labelled "main". */
+    main: number;
+    /** The others (goleak's leaked goroutines), by label, most first. */
+    groups: GoroutineGroupRaw[];
+    /** Of the others together: stack bytes, and what their stacks alone keep alive. */
+    stackBytes: number;
+    retainedBytes: number;
+    retainedObjects: number;
+    /** Goroutines alive at each completed cycle (sampled as the site series are). */
+    series: { cycles: number[]; alive: number[] };
+  };
+  /** Frame locals (engine.allocLocal) per site, with where the sampled escaped ones are reachable from. */
+  escapes: (EscapeCounts & { escapedTo: { to: string; objects: number }[] })[];
+  /** When the scenario ended in out of memory: what the error measured. */
+  oom?: { requestedBytes: number; composition: HeapComposition; detail?: OomDetail };
+}
+
+/** The figures of RunMemory, from the engine after the final collection; `main`: ids of the main goroutines. */
+function gatherMemory(engine: Engine, main: ReadonlySet<number>, failure: unknown): RunMemory {
+  const alive = engine.goroutines();
+  const others = alive.filter((g) => !main.has(g.id) && g.label !== MAIN_GOROUTINE_LABEL);
+  const byLabel = new Map<string, typeof others>();
+  for (const g of others) {
+    const list = byLabel.get(g.label);
+    if (list) list.push(g); else byLabel.set(g.label, [g]);
+  }
+  const labels = [...byLabel.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : a > b ? 1 : 0));
+  const ids = (gs: typeof others) => gs.map((g) => g.id);
+  const retained = others.length > 0 ? engine.retainedByGoroutines([ids(others), ...labels.map(([, gs]) => ids(gs))]) : [];
+  const groups: GoroutineGroupRaw[] = labels.map(([label, gs], i) => ({
+    label,
+    count: gs.length,
+    blockedSinceCycle: gs.reduce((n, g) => Math.min(n, g.lastActiveCycle), Infinity),
+    stackBytes: gs.reduce((n, g) => n + g.stackBytes, 0),
+    retainedBytes: retained[i + 1]?.bytes ?? 0,
+    retainedObjects: retained[i + 1]?.objects ?? 0,
+    sites: engine.goroutineSites(ids(gs)).slice(0, 8),
+  }));
+  const counts = engine.escapes();
+  const destinations: EscapeDestination[] = counts.some((c) => c.escapedObjects > 0) ? engine.escapeDestinations() : [];
+  const escapes = counts.map((c) => ({ ...c, escapedTo: destinations.filter((d) => d.site === c.site).map(({ to, objects }) => ({ to, objects })) }));
+  const oom = failure instanceof OutOfMemoryError ? { requestedBytes: failure.requestedBytes, composition: failure.composition, detail: failure.detail } : undefined;
+  return {
+    goroutines: {
+      alive: alive.length,
+      main: alive.length - others.length,
+      groups,
+      stackBytes: others.reduce((n, g) => n + g.stackBytes, 0),
+      retainedBytes: retained[0]?.bytes ?? 0,
+      retainedObjects: retained[0]?.objects ?? 0,
+      series: engine.goroutineSeries(),
+    },
+    escapes,
+    ...(oom ? { oom } : {}),
   };
 }

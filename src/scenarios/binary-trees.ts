@@ -28,7 +28,7 @@ function spawnWorkers(e: Engine, g: number, count: number, depth: number): numbe
   if (count === 1 && depth === 0) return [g];
   const workers: number[] = [];
   for (let k = 0; k < count; k++) {
-    const w = e.spawn();
+    const w = e.spawn("binary-trees.worker");
     for (let f = 0; f < depth; f++) {
       e.pushFrame(w, 4);
       for (let s = 0; s < 4; s++) e.setLocal(w, s, e.peek(g));
@@ -68,7 +68,7 @@ export const binaryTrees = stepped<Trees>({
     const maxDepth = maxDepthOf(ctx.params);
     const stretchDepth = maxDepth + 1;
     const site = e.site("binary-trees.node");
-    const g = e.spawn();
+    const g = e.spawn("main");
     // An explicit walk stack: 2 entries per level suffice for a depth-first walk.
     const stack = new Uint32Array(2 * stretchDepth + 2);
 

@@ -60,7 +60,7 @@ function spawnGoroutines(ctx: ScenarioContext, count: number, depth: number): nu
   const live = ctx.params.live;
   const gs: number[] = [];
   for (let k = 0; k < count; k++) {
-    const g = e.spawn();
+    const g = e.spawn("churn.worker");
     gs.push(g);
     for (let f = 0; f < depth; f++) {
       e.pushFrame(g, SLOTS);

@@ -9,20 +9,24 @@
  *   }
  *
  * Each of `calls` calls pushes 1 to `call-depth` frames (nested calls),
- * allocates `locals` objects in the innermost one (one pointer slot and
- * `object-bytes` of scalar data, the first word the call number), and each
+ * allocates `locals` objects as locals of the innermost one
+ * (engine.allocLocal: one pointer slot and `object-bytes` of scalar data,
+ * the first word the call number, each in a slot of that frame), and each
  * local escapes with probability `escape-percent`: it is linked onto a list
  * kept in a global. Then the frames return, and with them every local that
  * did not escape becomes garbage.
  *
  * A Go compiler would put the non-escaping locals on the stack and never
  * bother the collector with them; the engine allocates every object on the
- * heap, so the report says what that cost.
+ * heap, tracks which frame each local belongs to, and judges after the frame
+ * returns whether it escaped (assembly/escapes.ts): the report's memory
+ * section says what that cost, in `-gcflags=-m`'s words.
  *
  * Invariants, after a forced collection: the list holds exactly the escaped
  * objects, newest first, and the live objects are exactly those plus the
- * list header — nothing that stayed local survives its frame. One call is
- * one step.
+ * list header — nothing that stayed local survives its frame; and the
+ * engine's own verdicts agree: exactly the listed locals escaped, every other
+ * one stayed, none is left unjudged. One call is one step.
  */
 import { pacedCycles, stepped } from "../scenario/toolkit.js";
 
@@ -60,15 +64,16 @@ export const escape = stepped<Escape>({
     const p = ctx.params;
     const g = s.g;
     const depth = 1 + ctx.randomInt(p["call-depth"]);
-    for (let d = 0; d < depth; d++) e.pushFrame(g, 0);
+    for (let d = 0; d < depth - 1; d++) e.pushFrame(g, 0);
+    e.pushFrame(g, p.locals); // the innermost frame: one slot per local
     for (let l = 0; l < p.locals; l++) {
-      const obj = e.allocPush(g, 1, p["object-bytes"], 0, s.site);
+      const obj = e.allocLocal(g, l, 1, p["object-bytes"], s.site); // obj := &T{}: a local of this frame
       e.setUint32(obj, 0, call);
       s.allocated++;
       if (ctx.random() * 100 < p["escape-percent"]) {
         const sink = e.getGlobal(SINK);
-        e.writeField(e.peek(g), 0, e.field(sink, 0)); // obj.next = sink.head
-        e.writeField(sink, 0, e.peek(g)); // sink.head = obj: it escapes
+        e.writeField(obj, 0, e.field(sink, 0)); // obj.next = sink.head
+        e.writeField(sink, 0, obj); // sink.head = obj: it escapes
         s.escaped++;
       }
     }
@@ -96,6 +101,12 @@ export const escape = stepped<Escape>({
     if (listed !== escaped || st.markedObjects !== escaped + 1 || liveLocals !== escaped) {
       throw new Error(`escape: ${st.markedObjects} objects live after GC (${liveLocals} locals), expected ${escaped} escaped + 1 header`);
     }
+    // The engine's verdicts: the escaped list is exactly what escaped, every other local stayed.
+    const judged = e.escapes().find((x) => x.site === s.site);
+    const verdict = { allocated: judged?.allocObjects ?? 0, escaped: judged?.escapedObjects ?? 0, stayed: judged?.stayedObjects ?? 0, pending: judged?.pendingObjects ?? 0 };
+    if (verdict.allocated !== allocated || verdict.escaped !== escaped || verdict.stayed !== allocated - escaped || verdict.pending !== 0) {
+      throw new Error(`escape: the engine judged ${JSON.stringify(verdict)}, expected ${allocated} allocated, ${escaped} escaped, ${allocated - escaped} stayed, 0 pending`);
+    }
     const stayed = allocated - escaped;
     const objectBytes = e.slotBytesFor(1, p["object-bytes"]);
     const wasted = stayed * objectBytes;
@@ -106,5 +117,6 @@ export const escape = stepped<Escape>({
     ctx.print(`after GC: ${st.markedObjects} live objects == ${escaped} escaped + 1 list header`);
     ctx.print(`kept on the stack, the ${stayed} non-escaping locals would have spared the heap ${Math.round(wasted / 1024)} of the ${Math.round(total / 1024)} KiB allocated (${collections} collections ran)`);
     ctx.result({ calls, allocated, escaped, stayed, listed, liveObjects: st.markedObjects, collections, objectBytes, allocatedBytes: total, wastedBytes: wasted });
+    ctx.result({ judged: { escaped: verdict.escaped, stayed: verdict.stayed, pending: verdict.pending } });
   },
 });

@@ -80,7 +80,7 @@ export const goroutineLeak: Scenario = {
 
     /** go func() { … }(): the worker's frames, its request and its channel. */
     const start = (): void => {
-      const g = e.spawn();
+      const g = e.spawn("goroutine-leak.worker");
       e.allocPush(g, 0, p["request-bytes"], 0, bodySite);
       e.allocPush(g, 1, 16, 1, reqSite); // request{body}
       e.allocPush(g, 2, 16, 0, chanSite); // ch: stack is [request, ch]

@@ -68,9 +68,9 @@ export const producerConsumer: Scenario = {
     const producers: Producer[] = [];
     for (let k = 0; k < p.producers; k++) {
       const quota = Math.floor(items / p.producers) + (k < items % p.producers ? 1 : 0);
-      producers.push({ g: e.spawn(), quota, made: 0, burstLeft: 0, idleLeft: rnd(2 * p.burst), pending: false, id: k });
+      producers.push({ g: e.spawn("producer-consumer.producer"), quota, made: 0, burstLeft: 0, idleLeft: rnd(2 * p.burst), pending: false, id: k });
     }
-    const consumers = Array.from({ length: p.consumers }, () => e.spawn());
+    const consumers = Array.from({ length: p.consumers }, () => e.spawn("producer-consumer.consumer"));
     const nextSeq = new Array<number>(p.producers).fill(0); // per producer: FIFO check
     const lastSeen = new Array<number>(p.producers).fill(-1);
 

@@ -24,6 +24,7 @@ import type { LiveSeries } from "../../engine/analysis.js";
 import type { EscapeFinding, GoroutineFinding, LeakSuspect, MemoryFindings, OomFinding, RetainerPathFinding, TopRetainer } from "../../analysis/findings.js";
 import { hex } from "../../engine/errors.js";
 import { count, formatBytes } from "../text.js";
+import { formatP } from "../memory.js";
 import type { ClientSiteLive } from "./client-data.js";
 import { escapeHtml } from "./escape.js";
 
@@ -48,10 +49,6 @@ const table = (cls: string, head: string[], rows: string[][]) =>
 /** A name cell: text, left-aligned. */
 const nameCell = (s: string) => td(escapeHtml(s), "name");
 
-/** A p-value as a trend test reports it: "p < 0.001" below that, else to two significant digits. */
-export function pText(p: number): string {
-  return p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(2))}`;
-}
 
 /** A growth rate: "+1.5 KiB", "−200 B", "0 B". */
 export function growthText(bytes: number): string {
@@ -109,7 +106,7 @@ function leaksPart(leaks: readonly LeakSuspect[]): string {
     nameCell(l.name),
     td(`${growthText(l.bytesPerCycle)}/cycle`),
     td(`${growthText(l.bytesPerMillionAllocs)}/M allocs`),
-    td(`${count(l.cycles)} cycles, ${pText(l.pValue)}`),
+    td(`${count(l.cycles)} cycles, ${formatP(l.pValue)}`),
     td(count(l.middleThirdObjects)),
     td(count(l.liveObjects)),
     td(formatBytes(l.liveBytes)),
@@ -150,7 +147,7 @@ function goroutinesPart(g: GoroutineFinding | undefined): string {
     td(escapeHtml(x.sites.map((s) => `${s.name} ${formatBytes(s.bytes)}`).join(", ") || "–"), "name"),
   ]);
   return `<h3>Goroutines</h3>
-<p class="note">${count(g.alive)} goroutines alive at the end, ${count(g.leaked)} counted as leaked${g.growing ? ` (the count grows, ${pText(g.pValue)})` : ""}: ${formatBytes(g.stackBytes)} of stacks, retaining ${formatBytes(g.retainedBytes)}.</p>
+<p class="note">${count(g.alive)} goroutines alive at the end, ${count(g.leaked)} counted as leaked${g.growing ? ` (the count grows, ${formatP(g.pValue)})` : ""}: ${formatBytes(g.stackBytes)} of stacks, retaining ${formatBytes(g.retainedBytes)}.</p>
 ${table("goroutines", ["spawned as", "goroutines", "blocked since", "stacks", "retains", "sites their frames hold"], rows)}`;
 }
 

@@ -242,7 +242,8 @@ describe("leaked goroutines (goleak's VerifyNone): alive at the end, main ones e
 
   for (const barrier of ["hybrid", "stw"] as const) {
     it(`goroutine-leak (${barrier}): one leaked worker per timed-out request, 8 KiB of stack and 720 B retained each; fixed: none`, async () => {
-      const r = await run(goroutineLeak, { requests: 20_000, "leak-percent": 10 }, barrier);
+      // 40,000 requests: 14 cycles, enough after warm-up for the trend test (8 points at least).
+      const r = await run(goroutineLeak, { requests: 40_000, "leak-percent": 10 }, barrier);
       const timedOut = r.result.timedOut as number;
       expect(timedOut).toBeGreaterThan(1500);
       expect(r.cycles.length).toBeGreaterThan(5);

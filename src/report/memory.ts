@@ -2,9 +2,8 @@
  * The text report's `memory` section: what the memory analysis found
  * (src/analysis/findings.ts), at the end of the run's summary — silent when
  * there is nothing to say. One function per kind of finding, each returning
- * its lines (none when it has nothing); SECTIONS lists them in order, and a
- * kind that only explains the others (top retainers) prints only when one of
- * them did.
+ * its lines (none when it has nothing); SECTIONS lists them in order, and
+ * top retainers, which explain leak suspects, print only beside one.
  *
  *   memory   leak suspect sessions.entry · +327 KiB per cycle over 14 cycles (p < 0.001) · 100,001 objects · 7.8 MiB live · retains 7.8 MiB
  *              global[0] → sessions.head.0 → sessions.entry.0 → (× 99,998 sessions.entry.0) → sessions.entry
@@ -112,18 +111,23 @@ export function oomLines(o: OomFinding | undefined): string[] {
 
 const yellow = (c: Colors) => (lines: string[]) => lines.map((l) => c.yellow(l));
 
-/** The section's parts in order; `explains` parts print only when a part that is not one printed. */
-export const SECTIONS: { lines: (f: Partial<MemoryFindings>, c: Colors) => string[]; explains?: boolean }[] = [
-  { lines: (f, c) => yellow(c)(oomLines(f.oom)) },
-  { lines: leakLines },
-  { lines: retainerLines, explains: true },
-  { lines: (f, c) => yellow(c)(goroutineLines(f.goroutines)) },
-  { lines: (f, c) => yellow(c)(escapeLines(f.escapes)) },
+/**
+ * The section's parts in order. Top retainers explain leak suspects: they
+ * print only beside one (every heap has a largest retainer; on its own it is
+ * no finding). An out of memory names its own retainers.
+ */
+export const SECTIONS: ((f: Partial<MemoryFindings>, c: Colors) => string[])[] = [
+  (f, c) => yellow(c)(oomLines(f.oom)),
+  (f, c) => {
+    const leaks = leakLines(f, c);
+    return leaks.length ? [...leaks, ...retainerLines(f)] : [];
+  },
+  (f, c) => yellow(c)(goroutineLines(f.goroutines)),
+  (f, c) => yellow(c)(escapeLines(f.escapes)),
 ];
 
 /** The memory section, or null when the findings say nothing (a clean run, or no analysis). */
 export function memoryReport(f: Partial<MemoryFindings>, c: Colors = plain): string | null {
-  const parts = SECTIONS.map((s) => ({ s, lines: s.lines(f, c) }));
-  if (!parts.some((p) => !p.s.explains && p.lines.length > 0)) return null;
-  return parts.flatMap((p) => p.lines).map((l, i) => (i === 0 ? LABEL : INDENT) + l).join("\n");
+  const lines = SECTIONS.flatMap((part) => part(f, c));
+  return lines.length ? lines.map((l, i) => (i === 0 ? LABEL : INDENT) + l).join("\n") : null;
 }

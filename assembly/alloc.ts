@@ -38,7 +38,7 @@ import { safePoint } from "./scheduler";
 import { allocBlack, tick, phase, mutatorClock, ALLOC_UNITS, PHASE_MARK } from "./state";
 import { ageEnd, ageAdvance } from "./ages";
 import { concurrent } from "./strategy";
-import { markNew } from "./mark";
+import { markNew, markNewSized } from "./mark";
 import { stackBytes } from "./roots";
 import { quarantineOn, releaseQuarantine } from "./quarantine";
 import { limiting } from "./limiter";
@@ -291,6 +291,64 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
   return s;
 }
 
+
+/**
+ * The allocation fast path (whippet's allocFast, here for a whole object): a
+ * small object of class `c` from its cache, with everything allocObject does
+ * in one inlined sequence — the slot's alloc bit, the header in one store,
+ * the payload zeroed, the site counted, the mutator clock advanced by `units`
+ * (the caller's own operation) plus the allocation's, and while marking the
+ * object born black and the safe point. Returns 0, having changed nothing,
+ * when the cache has no free slot: the caller then takes allocObject, whose
+ * allocSlow refills the cache. The caller has checked the sizes and that
+ * `bytes` is small (class `c` = sizeToClass(bytes) ≠ LARGE_CLASS).
+ * `mayMark` is a constant: false where the caller has seen !allocBlack, so
+ * the marking code (and its call) is not compiled in and the path makes no
+ * call at all; true to test allocBlack here.
+ * Keep in step with allocObject: every counter it updates for a small
+ * object, this updates too, in the same amounts.
+ */
+// @ts-ignore: decorator
+@inline export function allocObjectFast(c: u32, site: u32, nptr: u32, bytes: u32, units: u64, g: usize, mayMark: bool): usize {
+  let k = cacheOf(c);
+  let cache = load<u64>(k, C_CACHE);
+  if (cache == 0) return 0;
+  let tz = <u32>ctz(cache);
+  let idx = load<u32>(k, C_FREEINDEX) + tz;
+  if (idx >= load<u32>(k, C_NELEMS)) return 0;
+  store<u64>(k, (cache >> tz) >> 1, C_CACHE); // two shifts: a shift by 64 is a shift by 0 in wasm
+  store<u32>(k, idx + 1, C_FREEINDEX);
+  let s = load<u32>(k, C_SPAN);
+  let elem = load<u32>(k, C_ELEM); // = classSize(c): the cache holds a span of class c
+  let w = allocBits(s) + ((<usize>idx >> 6) << 3);
+  let bit = <u64>1 << (idx & 63);
+  store<u64>(w, load<u64>(w) | bit);
+  let p = <usize>load<u32>(k, C_BASE) + <usize>idx * <usize>elem;
+  countAllocated(site, elem);
+  // The header, [payload bytes | site:12 nptr:20], in one store; then the payload's words.
+  store<u64>(p, <u64>(bytes - HEADER_BYTES) | (<u64>(nptr | (site << SITE_SHIFT)) << 32));
+  let a = p + HEADER_BYTES;
+  let end = p + bytes;
+  if (bytes <= 64) {
+    // The same 8-byte words as allocObject's loop (slots are multiples of 8 bytes: never past
+    // the slot), the first one before it: most objects have one, and enter no loop (whose
+    // header is where the engine checks the stack).
+    if (a < end) {
+      store<u64>(a, 0);
+      a += 8;
+      if (a < end) do { store<u64>(a, 0); a += 8; } while (a < end);
+    }
+  } else {
+    memory.fill(a, 0, end - a);
+  }
+  tick(units + ALLOC_UNITS + (<u64>bytes >> 2));
+  if (mayMark && allocBlack) {
+    markNewSized(s, idx, elem);
+    countLive(site, elem);
+    safePoint(bytes, g);
+  }
+  return p;
+}
 
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots

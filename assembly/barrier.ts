@@ -36,6 +36,7 @@
 import { barrierOn, tick, STORE_UNITS } from "./state";
 import { shadeOld, shadeNew } from "./strategy";
 import { shade } from "./mark";
+import { HEADER_BYTES } from "../contract/abi";
 
 export let barrierCalls: u64 = 0;
 export let barrierShaded: u64 = 0;
@@ -46,6 +47,39 @@ export let barrierShaded: u64 = 0;
   tick(STORE_UNITS); // a pointer store's worth of mutator time
   if (barrierOn) writeBarrier(slot, value);
   store<u32>(slot, <u32>value);
+}
+
+/**
+ * The initialising stores of a constructor: `n` pointers from the words at
+ * `src` into the first pointer slots of `p`, an object the same call just
+ * allocated. Each is a store through the barrier, counted as one (tick,
+ * barrierCalls), but its deletion half has nothing to shade — the slot was
+ * just zeroed — so only the insertion half runs, inline: a mark-bit test per
+ * pointer, and shadeSlow only for a white one. `mayMark` is a constant: false
+ * where the caller has seen that no mark runs (so no barrier is on), and the
+ * stores are plain ones, the first two before any loop (then n ≥ 1: the caller has npop > 0).
+ */
+// @ts-ignore: decorator
+@inline export function initPointers(p: usize, src: usize, n: u32, mayMark: bool): void {
+  tick(STORE_UNITS * <u64>n);
+  if (!mayMark) {
+    let slot = p + HEADER_BYTES;
+    store<u32>(slot, load<u32>(src));
+    if (n > 1) {
+      store<u32>(slot + 4, load<u32>(src + 4));
+      let i: u32 = 2;
+      if (i < n) do { store<u32>(slot + (<usize>i << 2), load<u32>(src + (<usize>i << 2))); i++; } while (i < n);
+    }
+    return;
+  }
+  let on = barrierOn && shadeNew;
+  if (barrierOn) barrierCalls += n;
+  let slot = p + HEADER_BYTES;
+  for (let i: u32 = 0; i < n; i++) {
+    let v = <usize>load<u32>(src + (<usize>i << 2));
+    if (on && shade(v)) barrierShaded++;
+    store<u32>(slot + (<usize>i << 2), <u32>v);
+  }
 }
 
 /** The slow path: runs only while marking under a strategy with a barrier. */

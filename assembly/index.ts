@@ -22,7 +22,7 @@ import { layOut, initialized, statsBase, verifyBlockBase, profileBase, cycleBase
 import { initSizeClasses, sizeToClass, classSize } from "./sizeclasses";
 import { initClassLists, spanOf, spanElemSize, spanBase, spanNelems, listHead, spanNext, spansInUse, spansFreed } from "./spans";
 import { mappedPages, freePageCount, pagesReused } from "./pages";
-import { initCaches, allocObject, measureCaches, peakNow, objectsAllocated, bytesAllocated, uncountedObjects, uncountedBytes } from "./alloc";
+import { initCaches, allocObject, allocObjectFast, measureCaches, peakNow, objectsAllocated, bytesAllocated, uncountedObjects, uncountedBytes } from "./alloc";
 import { finishSweep, sweepDone, heapAlloc, objectsFreed, bytesFreed, unsweptSpans } from "./sweep";
 import { wordsScanned, objectsScanned, queueOverflows, markedBytes, markedObjects, heapCorruptions, firstCorruption } from "./mark";
 import {
@@ -33,13 +33,14 @@ import { safePoint, setQuantum } from "./scheduler";
 import * as pacer from "./pacer";
 import { limiterEnabledCount } from "./limiter";
 import { phase, tick, mutatorClock, PHASE_MARK, STACK_OP_UNITS } from "./state";
+import { allocBlack } from "./state";
 import { setStrategy, validStrategy, concurrent } from "./strategy";
 import { verifyHeap, classify, heldLive } from "./verify";
 import { setQuarantine as setQuarantineOn, quarantinedBytes } from "./quarantine";
 import {
   lookup, lookupError, spawn as spawnG, exitGoroutine, pushFrame as pushF, popFrame as popF, pushValue, pushRaw, popValue, setSlot,
   slotAddress, topAddress, topSlots, dropValues, globalAddress, pin, unpin, frameCount, stackDepthWords, liveGoroutines, stackBytes,
-  stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID, touch, goroutineSlots
+  stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID, touch, goroutineSlots, frameRoom, topValues, replaceTop
 } from "./roots";
 import { reserveLocal, addLocal, framePopped, goroutineExiting, tableAddress, sampleListHead, tableBytes, tableBytesWanted } from "./escapes";
 import { escapeSitesBase, fragBase, goroutineMaskBase, goroutineBase } from "./layout";
@@ -50,7 +51,7 @@ import { siteAllocBase, siteLiveBase } from "./layout";
 import { liveSiteEnd } from "./sites";
 import * as analysis from "./analysis";
 import * as ages from "./ages";
-import { writePointer } from "./barrier";
+import { writePointer, initPointers } from "./barrier";
 import * as abi from "../contract/abi";
 
 let errCode: i32 = abi.OK;
@@ -179,8 +180,44 @@ function objectBytes(site: u32, nptr: u32, scalarBytes: u32): u32 {
   return p;
 }
 
-/** A new object with `nptr` nil pointer slots and `scalarBytes` zeroed bytes; an error code on failure. */
+/**
+ * True if an object of `nptr` pointer slots, `scalarBytes` and `bytes` in all
+ * (header included, computed by the caller in u32) for `site` is small and
+ * valid: what objectBytes would accept, below the large-object size, in three
+ * compares (an OR of the two sizes bounds both, so `bytes` cannot have wrapped).
+ */
+// @ts-ignore: decorator
+@inline function smallShape(site: u32, nptr: u32, scalarBytes: u32, bytes: u32): bool {
+  return (nptr | scalarBytes) < <u32>abi.MAX_SMALL_OBJECT && bytes <= <u32>abi.MAX_SMALL_OBJECT && site < <u32>abi.MAX_SITES;
+}
+
+/**
+ * A new object with `nptr` nil pointer slots and `scalarBytes` zeroed bytes; an error code on failure.
+ * Fast path, while no mark runs: a small object from its class's cache (allocObjectFast), with no
+ * call. While marking, allocMarking; anything else, and every error, takes allocChecked.
+ */
 export function alloc(site: u32, nptr: u32, scalarBytes: u32): usize {
+  if (allocBlack) return allocMarking(site, nptr, scalarBytes);
+  let bytes = abi.HEADER_BYTES + (nptr << 2) + scalarBytes;
+  if (smallShape(site, nptr, scalarBytes, bytes)) {
+    let p = allocObjectFast(sizeToClass(bytes), site, nptr, bytes, 0, 0, false);
+    if (p != 0) return p;
+  }
+  return allocChecked(site, nptr, scalarBytes);
+}
+
+/** alloc while marking: the same fast path with the new object born black and the safe point. */
+function allocMarking(site: u32, nptr: u32, scalarBytes: u32): usize {
+  let bytes = abi.HEADER_BYTES + (nptr << 2) + scalarBytes;
+  if (smallShape(site, nptr, scalarBytes, bytes)) {
+    let p = allocObjectFast(sizeToClass(bytes), site, nptr, bytes, 0, 0, true);
+    if (p != 0) return p;
+  }
+  return allocChecked(site, nptr, scalarBytes);
+}
+
+/** alloc's slow path: every check, any size, the cache refilled (allocObject). */
+function allocChecked(site: u32, nptr: u32, scalarBytes: u32): usize {
   let bytes = objectBytes(site, nptr, scalarBytes);
   if (bytes == 0) return lastCode();
   let p = newObject(site, nptr, bytes, 0);
@@ -214,6 +251,42 @@ export function allocWith(site: u32, nptr: u32, scalarBytes: u32, f0: usize, f1:
  * no reference across it. An error code on failure.
  */
 export function allocPush(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: u32): usize {
+  // Fast path, while no mark runs (so no barrier either): a live goroutine, a small valid shape, the
+  // values on its frame (or room for the result), a slot in the cache; no call. The checks change
+  // nothing, so anything else starts over in allocPushChecked. While marking: allocPushMarking.
+  if (allocBlack) return allocPushMarking(g, site, nptr, scalarBytes, npop);
+  let d = lookup(g);
+  let bytes = abi.HEADER_BYTES + (nptr << 2) + scalarBytes;
+  if (d != 0 && smallShape(site, nptr, scalarBytes, bytes) && npop <= nptr && frameRoom(d, npop)) {
+    let p = allocObjectFast(sizeToClass(bytes), site, nptr, bytes, STACK_OP_UNITS, d, false);
+    if (p != 0) {
+      touch(d); // acted: the goroutine's last-active cycle, as allocPushChecked's acted(d)
+      if (npop > 0) initPointers(p, topValues(d, npop), npop, false);
+      replaceTop(d, npop, p);
+      return p;
+    }
+  }
+  return allocPushChecked(g, site, nptr, scalarBytes, npop);
+}
+
+/** allocPush while marking: the same fast path with the new object born black, the safe point and the barrier. */
+function allocPushMarking(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: u32): usize {
+  let d = lookup(g);
+  let bytes = abi.HEADER_BYTES + (nptr << 2) + scalarBytes;
+  if (d != 0 && smallShape(site, nptr, scalarBytes, bytes) && npop <= nptr && frameRoom(d, npop)) {
+    let p = allocObjectFast(sizeToClass(bytes), site, nptr, bytes, STACK_OP_UNITS, d, true);
+    if (p != 0) {
+      touch(d);
+      if (npop > 0) initPointers(p, topValues(d, npop), npop, true);
+      replaceTop(d, npop, p); // a new object: black during a mark, so no stack rule applies
+      return p;
+    }
+  }
+  return allocPushChecked(g, site, nptr, scalarBytes, npop);
+}
+
+/** allocPush's slow path: every check with its precise error, any size, the stack grown, the cache refilled. */
+function allocPushChecked(g: u32, site: u32, nptr: u32, scalarBytes: u32, npop: u32): usize {
   let d = look(g);
   if (d == 0) return lastCode();
   if (npop > nptr) return <usize>fail(abi.E_FIELD_RANGE, 0, npop);

@@ -95,10 +95,16 @@ function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
  * counts it live for its site.
  */
 export function markNew(s: u32, i: u32): void {
+  markNewSized(s, i, spanElemSize(s));
+}
+
+/** markNew for a slot of `elem` bytes, the span's element size, which the caller already holds (the allocation fast path). */
+// @ts-ignore: decorator
+@inline export function markNewSized(s: u32, i: u32, elem: u32): void {
   let a = markBits(s) + ((<usize>i >> 6) << 3);
   store<u64>(a, load<u64>(a) | (<u64>1 << (i & 63)));
   markedObjects++;
-  markedBytes += spanElemSize(s);
+  markedBytes += elem;
 }
 
 /** Shades the pointer stored at `slot` (a root or field word). */

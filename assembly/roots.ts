@@ -331,6 +331,35 @@ export function popFrame(d: usize): i32 {
   return OK;
 }
 
+/**
+ * True if the top frame holds at least `npop` values and, when `npop` is 0,
+ * the stack has room for one more word without growing: the allocation fast
+ * path's stack check (allocPush), one load of sp, fp and capacity each.
+ */
+// @ts-ignore: decorator
+@inline export function frameRoom(d: usize, npop: u32): bool {
+  let sp = load<u32>(d, G_SP);
+  return npop < sp - load<u32>(d, G_FP) && (npop != 0 || sp < load<u32>(d, G_CAP));
+}
+
+/** Address of the deepest of the top `n` values of the top frame (frameRoom(d, n) holds). */
+// @ts-ignore: decorator
+@inline export function topValues(d: usize, n: u32): usize {
+  return stackWords(d) + (<usize>(load<u32>(d, G_SP) - n) << 2);
+}
+
+/**
+ * Replaces the top `n` values of the top frame with `p`, which cannot be
+ * white (an object just allocated): no stack rule. frameRoom(d, n) held, so
+ * the stack has room.
+ */
+// @ts-ignore: decorator
+@inline export function replaceTop(d: usize, n: u32, p: usize): void {
+  let sp = load<u32>(d, G_SP) - n;
+  store<u32>(stackWords(d) + (<usize>sp << 2), <u32>p);
+  store<u32>(d, sp + 1, G_SP);
+}
+
 /** Appends value `p` (any value the embedder holds) to the top frame. */
 export function pushValue(d: usize, p: usize): i32 {
   stackWrite(d, p);

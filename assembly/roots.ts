@@ -394,3 +394,6 @@ export function scanStack(d: usize, visit: (slot: usize) => void): u32 {
   }
   return words;
 }
+
+/** The stack span of goroutine `d` (read-only: the heap map, inspect.ts). */
+export function stackSpanOf(d: usize): u32 { return load<u32>(d, G_STACK); }

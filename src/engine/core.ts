@@ -59,6 +59,12 @@ export interface Core {
   lastErrorCode(): number;
   lastErrorAddr(): number;
   lastErrorArg(): number;
+  // Inspection (assembly/inspect.ts): read-only.
+  heapMap(fromPage: number): number;
+  heapMapAddress(): number;
+  slotBits(p: number): number;
+  greyQueueSize(): number;
+  greyQueueAt(k: number): number;
 }
 
 /** Every export but memory, with the number of parameters the interface declares (checked: see the type below). */
@@ -70,6 +76,7 @@ export const CORE_ARITY = {
   checkHandle: 1, collect: 0, sweepAll: 0, verify: 1, snapshotStats: 0, heapProfile: 0, statsAddress: 0, verifyAddress: 0,
   profileAddress: 0, heapBase: 0, heapEnd: 0, slotBytes: 1, sizeClassOf: 1, classBytes: 1, lastErrorCode: 0, lastErrorAddr: 0,
   lastErrorArg: 0,
+  heapMap: 1, heapMapAddress: 0, slotBits: 1, greyQueueSize: 0, greyQueueAt: 1,
 } as const satisfies { [K in Exclude<keyof Core, "memory">]: Parameters<Core[K]>["length"] };
 
 // Every function of the interface is in the table (satisfies alone checks only the other direction).

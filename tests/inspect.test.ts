@@ -19,7 +19,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as abi from "../contract/abi.js";
-import { BARRIERS, type Barrier, type Engine, type EngineOptions } from "../src/engine/engine.js";
+import { BARRIERS, type Engine, type EngineOptions } from "../src/engine/engine.js";
 import { colourAt, lastVerifySamples, mapSpan, readHeapMap, type HeapMapSnapshot } from "../src/engine/inspect.js";
 import { loadEngine, type Build } from "../src/node/loader.js";
 import { runScenario, type RunResult } from "../src/run/run.js";

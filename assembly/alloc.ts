@@ -27,7 +27,8 @@ import {
   allocBits, newSpan, spanBase, spanElemSize, spanNelems, spanAllocCount, setSpanAllocCount,
   countBits, spanNext, listCursor, setListCursor, setBit, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
-import { sizeToClass, classPages, LARGE_CLASS } from "./sizeclasses";
+import { sizeToClass, classPages, classSize, LARGE_CLASS } from "./sizeclasses";
+import { countAllocated, countLive } from "./sites";
 import { sweepSpan, deductSweepCredit, reclaim, releaseEmptySpans, noteAllocated, heapAlloc } from "./sweep";
 import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer";
 import { gcTrigger, gcCollect, noteGcWork } from "./gc";
@@ -285,16 +286,6 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
   return s;
 }
 
-/** Allocates `bytes` (header included), uninitialised. 0 means out of memory. */
-// @ts-ignore: decorator
-@inline export function allocBytes(bytes: u32): usize {
-  let c = sizeToClass(bytes);
-  if (c == LARGE_CLASS) return allocLarge(bytes);
-  let p = allocFast(c);
-  if (p != 0) return p;
-  return allocSlow(c);
-}
-
 
 /**
  * Allocates an object of `bytes` (header included) with `nptr` pointer slots
@@ -303,11 +294,22 @@ export function spanOrCollect(c: u32, state: u32, pages: u32): u32 {
  * clearing at sweep). The mutator clock advances by what an allocation
  * costs; then a safe point, where the collector may do mark work and `g`
  * pays its assists: the new object is already black if a mark is running.
- * 0 means out of memory.
+ * Every object is counted for its site (sites.ts). 0 means out of memory.
  */
 export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
-  let p = allocBytes(bytes);
+  let c = sizeToClass(bytes);
+  let p: usize;
+  let slot: u32; // what the object occupies, for its site: slot bytes, as every other byte count
+  if (c == LARGE_CLASS) {
+    p = allocLarge(bytes);
+    slot = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  } else {
+    p = allocFast(c);
+    if (p == 0) p = allocSlow(c);
+    slot = classSize(c);
+  }
   if (p == 0) return 0;
+  countAllocated(site, slot);
   store<u32>(p, bytes - HEADER_BYTES, HDR_SIZE);
   store<u32>(p, nptr | (site << SITE_SHIFT), HDR_META);
   let a = p + HEADER_BYTES;
@@ -319,6 +321,9 @@ export function allocObject(site: u32, nptr: u32, bytes: u32, g: usize): usize {
     memory.fill(a, 0, end - a);
   }
   tick(ALLOC_UNITS + (<u64>bytes >> 2));
-  if (allocBlack) safePoint(bytes, g);
+  if (allocBlack) {
+    countLive(site, slot); // born black: live in this mark (markNew could not see the site)
+    safePoint(bytes, g);
+  }
   return p;
 }

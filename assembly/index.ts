@@ -42,6 +42,9 @@ import {
   stackBytesWanted, PIN_FIELD0, PIN_FIELD1, MIN_GOROUTINE_ID
 } from "./roots";
 import { buildList, buildTree } from "./bulk";
+import { siteAllocBase, siteLiveBase } from "./layout";
+import { liveSiteEnd } from "./sites";
+import * as analysis from "./analysis";
 import { writePointer } from "./barrier";
 import * as abi from "../contract/abi";
 
@@ -535,3 +538,81 @@ export function classBytes(c: u32): u32 { return c < <u32>abi.NUM_CLASSES ? clas
 // ── Inspection (inspect.ts): the heap map and the raw bits behind it. Read-only ──
 
 export { heapMap, heapMapAddress, slotBits, greyQueueSize, greyQueueAt } from "./inspect";
+
+// ── Per-site accounting (sites.ts) ─────────────────────────────────────────
+
+/** The per-site allocation table: u64 objects and slot bytes per site, cumulative and exact. Read-only. */
+export function siteAllocAddress(): usize { return siteAllocBase; }
+
+/** The per-site live table of the last completed mark (exact from its EV_CYCLE until the next cycle starts). */
+export function siteLiveAddress(): usize { return siteLiveBase; }
+
+/** Sites below this may have a live entry. */
+export function siteLiveEnd(): u32 { return liveSiteEnd; }
+
+// ── Heap analysis (analysis.ts) ────────────────────────────────────────────
+
+/**
+ * Runs the heap analysis for `what` (abi ANALYZE_*): breadth-first
+ * retainers, and with ANALYZE_DOMINATORS the dominator tree, retained sizes
+ * and per-site unions. Returns the number of reachable objects, or −code:
+ * out of memory when the side tables (16 bytes per reachable object) do not
+ * fit in wasm32 (lastErrorArg: the bytes wanted); the heap is unchanged
+ * either way. A fresh analysis that covers `what` is reused.
+ */
+export function analyze(what: u32): i32 {
+  if (what == 0 || what > <u32>abi.ANALYZE_ALL) return -fail(abi.E_BAD_ARGUMENT, 0, what);
+  let n = analysis.analyze(what);
+  if (n < 0) return -fail(-n, 0, <u32>min<u64>(analysis.wantedBytes, 0xffffffff));
+  return n;
+}
+
+/** What the last analysis computed, if the heap has not changed since (abi ANALYZE_*), else 0. */
+export function analysisFresh(): u32 { return analysis.freshFlags(); }
+
+/** Address of the analysis table or block `which` (abi AN_*), 0 if there is none. */
+export function analysisAddress(which: u32): usize { return analysis.address(which); }
+
+/** Dense index (1-based) of live object `p` in a fresh analysis that computed `what`, or 0 with the error recorded. */
+function analysed(p: usize, what: u32): u32 {
+  if (checkObj(p) != abi.OK) return 0;
+  if (!analysis.fresh(what)) { fail(abi.E_STALE_ANALYSIS, p, what); return 0; }
+  let a = analysis.denseIndex(p);
+  if (a == 0) fail(abi.E_UNREACHABLE, p, 0);
+  return a;
+}
+
+/** Index of `p` in the analysis tables (0 … N−1, address order), or −code. */
+export function analysisIndex(p: usize): i32 {
+  let a = analysed(p, abi.ANALYZE_RETAINERS);
+  return a == 0 ? -errCode : <i32>(a - 1);
+}
+
+/** The immediate dominator of `p`: an object, 0 when only the roots as a whole dominate it, or an error code. */
+export function analysisIdom(p: usize): usize {
+  let a = analysed(p, abi.ANALYZE_DOMINATORS);
+  return a == 0 ? lastCode() : analysis.idomOf(a);
+}
+
+/** Slot bytes `p` retains (its dominator subtree, itself included), or −code. */
+export function analysisRetained(p: usize): f64 {
+  let a = analysed(p, abi.ANALYZE_DOMINATORS);
+  return a == 0 ? -<f64>errCode : <f64>analysis.retainedOf(a);
+}
+
+/** Fills the top block with the `k` (≤ abi.TOP_MAX) largest retainers; returns how many, or −code. */
+export function analysisTop(k: u32): i32 {
+  if (k > <u32>abi.TOP_MAX) return -fail(abi.E_BAD_ARGUMENT, 0, k);
+  if (!analysis.fresh(abi.ANALYZE_DOMINATORS)) return -fail(abi.E_STALE_ANALYSIS, 0, abi.ANALYZE_DOMINATORS);
+  return <i32>analysis.topRetainers(k);
+}
+
+/**
+ * The shortest path from a root to `p`: steps [skip, skip + PATH_MAX_STEPS)
+ * into the path block, root first. Returns the whole path's length, or −code
+ * (E_UNREACHABLE: no root reaches `p`).
+ */
+export function analysisPath(p: usize, skip: u32): i32 {
+  let a = analysed(p, abi.ANALYZE_RETAINERS);
+  return a == 0 ? -errCode : <i32>analysis.retainerPath(p, a, skip);
+}

@@ -27,7 +27,8 @@
 
 import { queueBase, queueCap, NONE } from "./layout";
 import { spanOf, slotIndex, markBits, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext, isObjectStart } from "./spans";
-import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES } from "../contract/abi";
+import { countLive, resetLiveSites } from "./sites";
+import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES, HDR_META, SITE_SHIFT } from "../contract/abi";
 
 let queueTop: u32 = 0;
 let overflowed: bool = false;
@@ -48,6 +49,7 @@ export function resetMarkCounters(): void {
   markedBytes = 0;
   queueTop = 0;
   overflowed = false;
+  resetLiveSites();
 }
 
 /** Counts a pointer that names no live object. */
@@ -74,8 +76,10 @@ export function noteCorruption(p: usize): void {
 function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
   if (!isObjectStart(s, i, p)) { noteCorruption(p); return false; }
   store<u64>(a, marked);
+  let elem = spanElemSize(s);
   markedObjects++;
-  markedBytes += spanElemSize(s);
+  markedBytes += elem;
+  countLive(load<u32>(p, HDR_META) >>> SITE_SHIFT, elem);
   if (queueTop < queueCap) {
     store<u32>(queueBase + (<usize>queueTop << 2), <u32>p);
     queueTop++;
@@ -85,7 +89,11 @@ function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
   return true;
 }
 
-/** Marks slot `i` of span `s` black on allocation: counted as marked, never queued (it has no pointers yet). */
+/**
+ * Marks slot `i` of span `s` black on allocation: counted as marked, never
+ * queued (it has no pointers yet). Its header is not written yet: allocObject
+ * counts it live for its site.
+ */
 export function markNew(s: u32, i: u32): void {
   let a = markBits(s) + ((<usize>i >> 6) << 3);
   store<u64>(a, load<u64>(a) | (<u64>1 << (i & 63)));

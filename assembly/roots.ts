@@ -113,6 +113,9 @@ export function unpin(i: u32): void {
   store<u32>(a, 0);
 }
 
+/** Address of pin word `i` (the heap analysis names the root a retainer path starts from). */
+export function pinSlot(i: u32): usize { return PINS + (<usize>i << 2); }
+
 /** Visits the three pin words; returns words visited. */
 export function scanPins(visit: (slot: usize) => void): u32 {
   for (let i: u32 = 0; i < PIN_WORDS; i++) visit(PINS + (<usize>i << 2));
@@ -397,3 +400,37 @@ export function scanStack(d: usize, visit: (slot: usize) => void): u32 {
 
 /** The stack span of goroutine `d` (read-only: the heap map, inspect.ts). */
 export function stackSpanOf(d: usize): u32 { return load<u32>(d, G_STACK); }
+
+/** Set by describeStackSlot: the goroutine, its frame (0 = the first) and the slot in that frame. */
+export let slotGoroutine: u32 = 0;
+export let slotFrame: u32 = 0;
+export let slotInFrame: u32 = 0;
+
+/**
+ * Names the stack word at address `a` (a root slot the heap analysis
+ * recorded): true, with slotGoroutine/slotFrame/slotInFrame set, if it is a
+ * slot of some live goroutine's frame; false otherwise (a frame header, a
+ * word above the stack pointer, not a stack). Read-only.
+ */
+export function describeStackSlot(a: usize): bool {
+  for (let index: u32 = 0; index < usedSlots; index++) {
+    let d = gdesc(index);
+    if (load<u32>(d, G_STATUS) != STATUS_LIVE) continue;
+    let base = stackWords(d);
+    let sp = load<u32>(d, G_SP);
+    if (a < base || a >= base + (<usize>sp << 2) || (a & 3) != 0) continue;
+    let w = <u32>((a - base) >> 2);
+    let f = load<u32>(d, G_FP);
+    let above: u32 = 0;
+    while (f != NONE && f > w) {
+      f = load<u32>(base + (<usize>f << 2));
+      above++;
+    }
+    if (f == NONE || f == w) return false;
+    slotGoroutine = goroutineId(d);
+    slotFrame = load<u32>(d, G_FRAMES) - 1 - above;
+    slotInFrame = w - f - 1;
+    return true;
+  }
+  return false;
+}

@@ -9,7 +9,7 @@
 //   ├ +0  npages     ├ +16 nelems      ├ +32 next span in class list
 //   ├ +4  state      ├ +20 allocCount  ├ +36 prev span in class list
 //   ├ +8  sizeclass  ├ +24 sweptEpoch  ├ +40 base address (slot 0)
-//   └ +12 elemSize   └ +28 divMul      └ +44 unused
+//   └ +12 elemSize   └ +28 divMul      └ +44 aux: the heap analysis's dense index of the span's first reached object
 //
 // Slot index from an interior offset uses Go's trick (mbitmap.go objIndex):
 // idx = (offset · divMul) >> 32 with divMul = ⌊(2³²−1)/size⌋ + 1, exact for
@@ -58,6 +58,8 @@ import { classSize, LARGE_CLASS } from "./sizeclasses";
 @inline const SP_PREV: usize = 36;
 // @ts-ignore: decorator
 @inline const SP_BASE: usize = 40;
+// @ts-ignore: decorator
+@inline const SP_AUX: usize = 44;
 
 /** Sweep generation: a span whose sweptEpoch differs is unswept (mark bits hold the truth). */
 export let epoch: u32 = 1;
@@ -103,6 +105,11 @@ export function advanceEpoch(): void { epoch++; }
 @inline export function isSwept(s: u32): bool { return load<u32>(spanDesc(s), SP_SWEPT) == epoch; }
 // @ts-ignore: decorator
 @inline export function setSwept(s: u32): void { store<u32>(spanDesc(s), epoch, SP_SWEPT); }
+/** The word the heap analysis keeps in each span (analysis.ts); nothing else reads or writes it. */
+// @ts-ignore: decorator
+@inline export function spanAux(s: u32): u32 { return load<u32>(spanDesc(s), SP_AUX); }
+// @ts-ignore: decorator
+@inline export function setSpanAux(s: u32, v: u32): void { store<u32>(spanDesc(s), v, SP_AUX); }
 /** Bytes of bitmap the span's slots occupy, whole u64 words. */
 // @ts-ignore: decorator
 @inline export function bitmapBytes(s: u32): u32 { return ((spanNelems(s) + 63) >> 6) << 3; }

@@ -35,6 +35,8 @@ import {
   V_SAMPLES, V_SAMPLE_BASE, V_MAX_SAMPLES, VERIFY_SLOTS, VERIFY_AGAINST_MARK, I_LOST, I_BAD_HEADER, I_BAD_POINTER
 } from "../contract/abi";
 
+/** Verifications run so far: each rewrites the verify bits, which the heap analysis (analysis.ts) reads. */
+export let verifyRuns: u32 = 0;
 let mode: i32 = 0;
 let rescue: bool = false;
 let top: u32 = 0;
@@ -182,6 +184,7 @@ function checkIntegrity(): void {
  * caller drains the grey queue afterwards).
  */
 export function verifyHeap(m: i32, rescueLost: bool): u32 {
+  verifyRuns++;
   mode = m;
   rescue = rescueLost;
   memory.fill(verifyBlockBase, 0, VERIFY_SLOTS * 8);

@@ -250,3 +250,66 @@ export const COLOUR_BLACK = 3;
 export const SB_ALLOC = 1;
 export const SB_MARK = 2;
 export const SB_QUARANTINE = 4;
+
+// ── Per-site accounting (assembly/sites.ts) ─────────────────────────────────
+//   Two tables of MAX_SITES entries, SITE_ENTRY_BYTES each: u64 objects at +0,
+//   u64 slot bytes at +8 (read as two u32 halves). siteAllocAddress():
+//   cumulative allocations, exact at any time. siteLiveAddress(): objects
+//   held live by the last completed mark (marked, or allocated black during
+//   it), exact from its EV_CYCLE until the next cycle starts; only sites
+//   below siteLiveEnd() can be non-zero.
+
+export const SITE_ENTRY_BYTES = 16;
+
+// ── Heap analysis (assembly/analysis.ts): retainers, dominators ──────────────
+
+/** A live object that no root reaches (the analysis has no path, dominator or retained size for it). */
+export const E_UNREACHABLE = 17;
+/** The heap changed since the last analysis (or none ran, or it did not compute what was asked): run it again. */
+export const E_STALE_ANALYSIS = 18;
+
+/** What analyze(flags) computes: breadth-first retainers, and the dominator tree with retained sizes. */
+export const ANALYZE_RETAINERS = 1;
+export const ANALYZE_DOMINATORS = 2;
+export const ANALYZE_ALL = 3;
+
+/** analysisAddress(which): the dense tables, indexed 0 … N−1 in address order (u32 each), and the blocks. */
+export const AN_OBJECTS = 0; // the object's address (handle)
+export const AN_IDOM = 1; // its immediate dominator's address, 0 = the roots (only a root set dominates it)
+export const AN_RETAINED = 2; // slot bytes it retains (its dominator subtree, itself included)
+export const AN_RETAINER = 3; // the word that holds the breadth-first parent pointer: a field, a global, a pin or a stack slot
+export const AN_SITES = 4; // per-site block, below
+export const AN_TOP = 5; // top-retainers block, below
+export const AN_PATH = 6; // retainer-path block, below
+export const AN_INFO = 7; // info block, below
+
+/** Sites block: AS_SLOTS f64 per site: the union of its objects' dominator subtrees (shared subtrees once), and what is reachable. */
+export const AS_RETAINED_OBJECTS = 0;
+export const AS_RETAINED_BYTES = 1;
+export const AS_REACHABLE_OBJECTS = 2;
+export const AS_REACHABLE_BYTES = 3;
+export const AS_SLOTS = 4;
+
+/** Top block: up to TOP_MAX pairs of u32 (address, retained bytes), largest first (ties: lower address first). */
+export const TOP_MAX = 4096;
+
+/** Path block: up to PATH_MAX_STEPS steps of PATH_STEP_WORDS u32: kind, a, b, c, target. */
+export const PATH_MAX_STEPS = 1024;
+export const PATH_STEP_WORDS = 5;
+export const STEP_GLOBAL = 1; // a = global index
+export const STEP_PIN = 2; // a = pin index (allocWith's two fields, a value being pushed)
+export const STEP_STACK = 3; // a = goroutine id, b = frame (0 = the first), c = slot in that frame
+export const STEP_FIELD = 4; // a = holder object, b = field index
+
+/** Info block: f64 slots describing the last analysis. */
+export const AI_OBJECTS = 0; // reachable objects N
+export const AI_BYTES = 1; // their slot bytes
+export const AI_EDGES = 2; // non-nil pointers among the roots and the reachable objects' fields
+export const AI_NONTREE_EDGES = 3; // of those, not depth-first tree edges (they become the predecessor lists)
+export const AI_TABLE_BYTES = 4; // side-table bytes this analysis used (16 per object, more only for many non-tree edges)
+export const AI_REGION_BYTES = 5; // memory kept for side tables (above the arena's limit), reused by later analyses
+export const AI_GENERATION = 6; // analyses run so far
+export const AI_FLAGS = 7; // what it computed (ANALYZE_*)
+export const AI_MAX_DEPTH = 8; // longest shortest path from a root, in steps
+export const AI_NS = 9; // wall time of the analysis
+export const INFO_SLOTS = 16;

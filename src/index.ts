@@ -18,6 +18,9 @@ export { readHeapMap, mapSpan, colourAt, lastVerifySamples, type HeapMapSnapshot
 export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";
 export type { Barrier, Gogc, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine/engine.js";
 export * from "./engine/errors.js";
+export { StaleAnalysisError, AnalysisOutOfMemoryError, SITE_SERIES_CAP, describeStep } from "./engine/analysis.js";
+export type { SiteCount, LiveBySite, LiveSeries, AnalysisInfo, RetainerStep, Retainer, SiteRetained, ReachableObject, Dominators } from "./engine/analysis.js";
+export type * from "./analysis/findings.js";
 export type { Scenario, ScenarioContext, ParamSpec, Params, ScenarioResult, ResultValue } from "./scenario/scenario.js";
 export { resolveParams, seededRandom, mergeResult } from "./scenario/scenario.js";
 export { stepped, progressMeter, heapFor, HEAP_HEADROOM, HEAP_SLACK, pacedCycles, cycleTrend, rises, kib } from "./scenario/toolkit.js";

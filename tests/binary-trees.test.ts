@@ -40,7 +40,7 @@ function expectCorrectRun(n: number, r: RunResult, e: Engine): void {
   expect(r.heap.objectsAllocated).toBe(totalNodes(n));
   expect(r.heap.bytesAllocated).toBe(totalNodes(n) * slot);
   expect(r.verify).toEqual({ heapCorruptions: 0, lostObjects: 0, lostAtMark: 0, integrityErrors: 0, reachableObjects: live, reachableBytes: live * slot });
-  // One pause per cycle when the whole cycle stops the world; sweep- and mark-termination pauses otherwise (DESIGN.md §8).
+  // One pause per cycle when the whole cycle stops the world; sweep- and mark-termination pauses otherwise (docs/architecture.md §3).
   expect(r.gc.pauses.count).toBe(r.gc.cycles * (e.options.barrier === "stw" ? 1 : 2));
   expect(r.gc.stwWork.maxWords).toBeLessThanOrEqual(r.gc.stwWork.totalWords);
   expect(r.heap.peakBytes).toBeGreaterThanOrEqual(r.heap.liveBytes);

@@ -1,6 +1,6 @@
 /**
  * What each strategy's pauses are made of, in deterministic work units
- * (words scanned), at two sizes. These are the shapes DESIGN.md §5 predicts:
+ * (words scanned), at two sizes. These are the shapes docs/architecture.md §4 predicts:
  * stw pauses grow with the live heap, dijkstra's mark termination with the
  * dirty stacks, yuasa's mark start with all stacks, and hybrid's global
  * pauses with nothing at all.

@@ -65,6 +65,17 @@ export interface Core {
   slotBits(p: number): number;
   greyQueueSize(): number;
   greyQueueAt(k: number): number;
+  siteAllocAddress(): number;
+  siteLiveAddress(): number;
+  siteLiveEnd(): number;
+  analyze(what: number): number;
+  analysisFresh(): number;
+  analysisAddress(which: number): number;
+  analysisIndex(p: number): number;
+  analysisIdom(p: number): number;
+  analysisRetained(p: number): number;
+  analysisTop(k: number): number;
+  analysisPath(p: number, skip: number): number;
 }
 
 /** Every export but memory, with the number of parameters the interface declares (checked: see the type below). */
@@ -77,6 +88,8 @@ export const CORE_ARITY = {
   profileAddress: 0, heapBase: 0, heapEnd: 0, slotBytes: 1, sizeClassOf: 1, classBytes: 1, lastErrorCode: 0, lastErrorAddr: 0,
   lastErrorArg: 0,
   heapMap: 1, heapMapAddress: 0, slotBits: 1, greyQueueSize: 0, greyQueueAt: 1,
+  siteAllocAddress: 0, siteLiveAddress: 0, siteLiveEnd: 0, analyze: 1, analysisFresh: 0, analysisAddress: 1,
+  analysisIndex: 1, analysisIdom: 1, analysisRetained: 1, analysisTop: 1, analysisPath: 2,
 } as const satisfies { [K in Exclude<keyof Core, "memory">]: Parameters<Core[K]>["length"] };
 
 // Every function of the interface is in the table (satisfies alone checks only the other direction).

@@ -21,6 +21,8 @@ import { BARRIERS, type Barrier } from "./strategies.js";
 export { BARRIERS, type Barrier };
 import { errorFor, OutOfMemoryError, TricolorError, type HeapComposition } from "./errors.js";
 import { EventRecorder, type RecordMode } from "./records.js";
+import * as analysis from "./analysis.js";
+import type { Dominators, LiveBySite, LiveSeries, RetainerStep, SiteCount } from "./analysis.js";
 
 
 /** GOGC: a percentage, or "off" (Go's GOGC=off). */
@@ -285,6 +287,8 @@ export class Engine {
   private view = new DataView(new ArrayBuffer(0));
   private readonly siteNames: string[] = ["(default)"];
   private readonly siteIds = new Map<string, number>([["(default)", 0]]);
+  /** What each cycle found live per site (src/engine/analysis.ts), read at every EV_CYCLE. */
+  private siteLive!: analysis.SiteLiveRecorder;
 
   private constructor(options: EngineOptions) {
     // An option given as undefined takes its default, as if it were absent.
@@ -329,6 +333,7 @@ export class Engine {
   private attach(core: Core): void {
     this.core = core;
     const o = this.options;
+    this.siteLive = new analysis.SiteLiveRecorder(core, (id) => this.siteName(id), o.recordEvents);
     const pages = Math.floor(o.maxHeap / abi.PAGE_BYTES);
     if (core.init(pages, o.globals, o.maxGoroutines, o.markQueue) !== abi.OK) {
       throw new TricolorError(`cannot lay out a heap of ${o.maxHeap} bytes with ${o.globals} globals, ${o.maxGoroutines} goroutines and a ${o.markQueue}-entry queue`, core.lastErrorCode());
@@ -368,6 +373,7 @@ export class Engine {
         return;
       case abi.EV_CYCLE: {
         const rec = this.readCycle();
+        this.siteLive.record(rec.cycle);
         this.events.cycle(rec);
         this.onCycle?.(rec);
         return;
@@ -763,6 +769,23 @@ export class Engine {
   arena(): { base: number; end: number } {
     return { base: this.core.heapBase() >>> 0, end: this.core.heapEnd() >>> 0 };
   }
+
+  // ── Heap analysis (src/engine/analysis.ts) ────────────────────────────
+
+  /** Every allocation site's cumulative objects and slot bytes, exact now; largest first. */
+  sitesAllocated(): SiteCount[] { return analysis.sitesAllocated(this); }
+
+  /** What cycle `cycle` (default: the latest) found live per site; null if it was not kept or no cycle ran. */
+  liveBySite(cycle?: number): LiveBySite | null { return this.siteLive.at(cycle); }
+
+  /** Live objects and bytes per site over the cycles, for every site that ever had live objects. */
+  liveBySiteSeries(): LiveSeries { return this.siteLive.all(); }
+
+  /** A shortest path from a root to `handle`, root slot first; null if no root reaches it. */
+  retainerPath(handle: number): RetainerStep[] | null { return analysis.retainerPath(this, handle); }
+
+  /** The dominator tree and retained sizes of the reachable heap as it is now (src/engine/analysis.ts). */
+  dominators(): Dominators { return analysis.dominators(this); }
 
   /** The raw core, for benchmarks that measure the boundary itself. */
   get raw(): Readonly<Core> { return this.core; }

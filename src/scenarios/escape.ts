@@ -1,6 +1,6 @@
 /**
  * escape: objects born as frame locals, of which a few escape into the heap
- * (DESIGN.md §9, the seed's second pitfall).
+ * (the seed document's second pitfall, escapes to the heap).
  *
  *   func handle(i int) {
  *       a := &T{id: i}        // a frame local …

@@ -1,6 +1,6 @@
 /**
  * gcbench: John Ellis and Pete Kovac's GCBench, in Hans Boehm's version, the
- * classic collector benchmark (DESIGN.md §10).
+ * classic collector benchmark (https://hboehm.info/gc/gc_bench/).
  *
  *   1. A stretch tree of depth 18 is built bottom-up and dropped.
  *   2. A long-lived tree of depth 16 is built top-down and kept.

@@ -1,7 +1,8 @@
 /**
  * leaky-cache: the commonest Go leak — a map used as a cache with no
  * eviction. Every request stores its response under a fresh id and nothing
- * ever deletes it, so the live heap climbs without bound (DESIGN.md §9).
+ * ever deletes it, so the live heap climbs without bound (the seed document's first pitfall:
+ * a leak is memory that stays reachable after the program stopped needing it).
  *
  *   cache (global 0)   [buckets]
  *   buckets            2^k pointer slots, doubled (and every entry rehashed,

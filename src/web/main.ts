@@ -252,6 +252,6 @@ function setUp(): void {
   renderMemoryPanel($<HTMLDivElement>("memory"), []);
 }
 
-window.tricolorPage = { controls, panes: () => panes, clock: pageClock };
+window.tricolorPage = { controls, panes: () => panes, clock: pageClock, memoryPanel: (runs) => renderMemoryPanel($<HTMLDivElement>("memory"), runs) };
 setUp();
 document.body.dataset.ready = "1";

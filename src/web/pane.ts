@@ -33,6 +33,8 @@ export class RunPane {
   clock: ClockInfo | null = null;
   originNs = 0;
   frame: Frame | null = null;
+  /** The frame the grid shows now (frames are drawn on the next animation frame after they arrive). */
+  drawn: Frame | null = null;
   layout: GridLayout | null = null;
   private cellCache: CellBox[] | null = null;
   cycles: CycleRecord[] = [];
@@ -204,6 +206,7 @@ export class RunPane {
       this.previous = new Map();
     }
     drawGrid(this.canvas, f.map, this.layout, { changed: this.changed, lost: new Set(f.lost) });
+    this.drawn = f;
     const label = this.gridLabel();
     if (this.canvas.getAttribute("aria-label") !== label) this.canvas.setAttribute("aria-label", label);
     this.renderText();

@@ -14,6 +14,7 @@
  * (COOP/COEP headers, as `tricolor serve` and `npm run web` send); without it
  * there is no pause or step, only run and stop.
  */
+import type { MemoryFindings } from "../analysis/findings.js";
 import type { Barrier, CycleRecord, Gogc } from "../engine/engine.js";
 import type { HeapComposition } from "../engine/errors.js";
 import type { HeapMapSnapshot } from "../engine/inspect.js";
@@ -116,10 +117,15 @@ export interface Frame {
   tMs: number;
 }
 
-/** A RunResult as posted: without the mark slices (the page does not draw them), with the heap's composition at the end. */
+/**
+ * A RunResult as posted: without the mark slices (the page does not draw
+ * them), with the heap's composition at the end, and the memory analysis's
+ * findings when the run carries them (the memory panel draws nothing else).
+ */
 export type PageResult = Omit<RunResult, "timeline"> & {
   timeline: Omit<RunResult["timeline"], "slices">;
   composition: HeapComposition | null;
+  memory?: MemoryFindings;
 };
 
 export type FromWorker =

@@ -197,19 +197,35 @@ export const wrong: string = s.cycles;
 });
 
 /** The page a test app shows: the engine allocates, collects and writes its stats into #out. */
-const USE_IN_PAGE = `
-  const e = await loadEngineInBrowser({ barrier: "hybrid" });
-  const g = e.spawn();
-  e.allocPush(g, 1, 16, 0);
-  for (let i = 0; i < 10000; i++) { e.allocPush(g, 0, 64, 0); e.drop(g); }
-  e.collect();
-  const s = e.stats();
-  document.getElementById("out").textContent = JSON.stringify({ cycles: s.cycles, objectsAllocated: s.objectsAllocated, objectsFreed: s.objectsFreed, strategies: Object.keys(STRATEGIES).length });
+const USE_ENGINE = `
+  async function useEngine() {
+    const e = await loadEngineInBrowser({ barrier: "hybrid" });
+    // The class itself, on the same core: Engine.fromUrl with the URL the package resolves.
+    const e2 = await Engine.fromUrl(coreUrl(), { barrier: "stw" });
+    e2.collect();
+    const g = e.spawn();
+    e.allocPush(g, 1, 16, 0);
+    for (let i = 0; i < 10000; i++) { e.allocPush(g, 0, 64, 0); e.drop(g); }
+    e.collect();
+    const s = e.stats();
+    return { cycles: s.cycles, objectsAllocated: s.objectsAllocated, objectsFreed: s.objectsFreed, strategies: Object.keys(STRATEGIES).length,
+      engines: e instanceof Engine && e2 instanceof Engine && e2.stats().cycles === 1 };
+  }
 `;
+const USE_IN_PAGE = `${USE_ENGINE}
+  document.getElementById("out").textContent = JSON.stringify(await useEngine());
+`;
+/** The same in a module Worker the page starts (what the page does with its engine): the worker posts the stats. */
+const USE_IN_WORKER = `${USE_ENGINE}
+  useEngine().then((s) => self.postMessage(s), (err) => { throw err; });
+`;
+const IMPORTS = "Engine, coreUrl, loadEngineInBrowser, STRATEGIES";
 const PAGE = (script: string) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body><pre id="out">running</pre>${script}</body></html>`;
 
+interface EngineRan { cycles: number; objectsAllocated: number; objectsFreed: number; strategies: number; engines: boolean; worker?: EngineRan }
+
 /** Opens `url` in Chromium and returns what the page wrote into #out, with any request that was not served and any error. */
-async function statsFromPage(url: string): Promise<{ stats: { cycles: number; objectsAllocated: number; objectsFreed: number; strategies: number }; failed: string[]; errors: string[] }> {
+async function statsFromPage(url: string): Promise<{ stats: EngineRan; failed: string[]; errors: string[] }> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -221,28 +237,42 @@ async function statsFromPage(url: string): Promise<{ stats: { cycles: number; ob
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);
     await page.waitForFunction(() => document.getElementById("out")?.textContent !== "running", null, { timeout: 30_000 });
-    const stats = JSON.parse((await page.textContent("#out"))!) as { cycles: number; objectsAllocated: number; objectsFreed: number; strategies: number };
+    const stats = JSON.parse((await page.textContent("#out"))!) as EngineRan;
     return { stats, failed, errors };
   } finally {
     await browser.close();
   }
 }
 
+function expectStats(s: EngineRan): void {
+  expect(s.cycles).toBeGreaterThanOrEqual(1);
+  expect(s.objectsAllocated).toBe(10001);
+  expect(s.objectsFreed).toBeGreaterThanOrEqual(9000);
+  expect(s.strategies).toBe(5);
+  expect(s.engines).toBe(true);
+}
+
 function expectEngineRan(r: Awaited<ReturnType<typeof statsFromPage>>): void {
   expect(r.failed).toEqual([]);
   expect(r.errors).toEqual([]);
-  expect(r.stats.cycles).toBeGreaterThanOrEqual(1);
-  expect(r.stats.objectsAllocated).toBe(10001);
-  expect(r.stats.objectsFreed).toBeGreaterThanOrEqual(9000);
-  expect(r.stats.strategies).toBe(5);
+  expectStats(r.stats);
 }
 
 describe("the npm package in a browser", () => {
-  it('a Vite app built against it runs the engine: `import { loadEngineInBrowser } from "tricolor"`, the wasm copied by Vite', async () => {
+  it('a Vite app built against it runs the engine, on the page and in a module Worker: `import { Engine, loadEngineInBrowser } from "tricolor"`, the wasm copied by Vite', async () => {
     const web = join(app, "vite-app");
     mkdirSync(web);
     writeFileSync(join(web, "index.html"), PAGE(`<script type="module" src="./main.js"></script>`));
-    writeFileSync(join(web, "main.js"), `import { loadEngineInBrowser, STRATEGIES } from "tricolor";\n${USE_IN_PAGE}`);
+    writeFileSync(join(web, "main.js"), `import { ${IMPORTS} } from "tricolor";\n${USE_ENGINE}
+      const inWorker = new Promise((ok, fail) => {
+        const w = new Worker(new URL("./gc-worker.js", import.meta.url), { type: "module" });
+        w.onmessage = (ev) => ok(ev.data);
+        w.onerror = (ev) => fail(new Error(ev.message || "the worker failed"));
+      });
+      const stats = await useEngine();
+      document.getElementById("out").textContent = JSON.stringify({ ...stats, worker: await inWorker });
+    `);
+    writeFileSync(join(web, "gc-worker.js"), `import { ${IMPORTS} } from "tricolor";\n${USE_IN_WORKER}`);
     const r = inApp(NPX, ["--no-install", "vite", "build", "vite-app", "--outDir", "dist", "--emptyOutDir", "--logLevel", "warn"]);
     expect(r.status, r.stderr).toBe(0);
     const assets = readdirSync(join(web, "dist", "assets"));
@@ -252,7 +282,10 @@ describe("the npm package in a browser", () => {
     expect(js).not.toMatch(/from ?["']@assemblyscript\/loader["']/);
     const server = await serveDirectory(join(web, "dist"), 0);
     try {
-      expectEngineRan(await statsFromPage(serverUrl(server)));
+      const r = await statsFromPage(serverUrl(server));
+      expectEngineRan(r);
+      expect(r.stats.worker, "the engine in the app's Worker").toBeDefined();
+      expectStats(r.stats.worker!);
     } finally {
       server.close();
     }
@@ -260,7 +293,7 @@ describe("the npm package in a browser", () => {
 
   it("a plain <script type=\"module\"> with no import map loads dist/browser/tricolor.js and finds the wasm beside the package", async () => {
     expect(existsSync(join(app, "node_modules", pkg.name, "dist", "browser", "tricolor.js"))).toBe(true);
-    writeFileSync(join(app, "plain.html"), PAGE(`<script type="module">import { loadEngineInBrowser, STRATEGIES } from "./node_modules/tricolor/dist/browser/tricolor.js";\n${USE_IN_PAGE}</script>`));
+    writeFileSync(join(app, "plain.html"), PAGE(`<script type="module">import { ${IMPORTS} } from "./node_modules/tricolor/dist/browser/tricolor.js";\n${USE_IN_PAGE}</script>`));
     const server = await serveDirectory(app, 0);
     try {
       expectEngineRan(await statsFromPage(`${serverUrl(server)}plain.html`));

@@ -14,7 +14,13 @@
  */
 import type { CycleRecord } from "../engine/engine.js";
 import type { MmuPoint } from "../metrics/mmu.js";
-import { formatDuration } from "./clock.js";
+/** An axis tick's duration, to 3 significant digits ("200 µs", "1.5 ms"). */
+function formatDuration(ns: number): string {
+  if (ns < 1e3) return `${Math.round(ns)} ns`;
+  if (ns < 1e6) return `${+(ns / 1e3).toPrecision(3)} µs`;
+  if (ns < 1e9) return `${+(ns / 1e6).toPrecision(3)} ms`;
+  return `${+(ns / 1e9).toPrecision(3)} s`;
+}
 
 /** What one run contributes to the charts. */
 export interface Series {
@@ -120,10 +126,19 @@ export function drawPhases(canvas: HTMLCanvasElement, series: readonly Series[])
 export function drawHeap(canvas: HTMLCanvasElement, series: readonly Series[]): void {
   const { ctx, box } = prepare(canvas, 200);
   const maxMs = timeSpan(series);
-  let maxBytes = 1;
+  let maxBytes = 0;
   for (const s of series) {
     for (const [, heap, goal] of s.samples) maxBytes = Math.max(maxBytes, heap, goal);
     for (const c of s.cycles) maxBytes = Math.max(maxBytes, c.heapStartBytes, c.heapEndBytes, c.heapGoalBytes);
+  }
+  if (maxBytes === 0) {
+    // Nothing allocated yet: no byte axis to invent.
+    frame(ctx, box);
+    xTicks(ctx, box, maxMs, (ms) => box.left + (ms / maxMs) * (box.right - box.left));
+    ctx.fillStyle = AXIS;
+    ctx.textAlign = "center";
+    ctx.fillText("the heap appears when a run starts", (box.left + box.right) / 2, (box.top + box.bottom) / 2);
+    return;
   }
   maxBytes *= 1.08;
   const x = (ms: number) => box.left + (ms / maxMs) * (box.right - box.left);

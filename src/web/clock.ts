@@ -10,24 +10,17 @@
  * deterministic work counts (words scanned), which are exact, stand beside it.
  */
 import type { ClockInfo } from "./protocol.js";
-
-/** A duration as the CLI prints it, to 3 significant digits. */
-export function formatDuration(ns: number): string {
-  if (ns < 1e3) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${+(ns / 1e3).toPrecision(3)} µs`;
-  if (ns < 1e9) return `${+(ns / 1e6).toPrecision(3)} ms`;
-  return `${+(ns / 1e9).toPrecision(3)} s`;
-}
+import { formatNs } from "../report/text.js";
 
 /** A measured wall-clock duration, or the clock's resolution when it is below it. */
 export function wallText(ns: number, clock: ClockInfo, short = false): string {
-  if (ns < clock.resolutionNs) return `< ${formatDuration(clock.resolutionNs)}${short ? "" : " (clock resolution)"}`;
-  return formatDuration(ns);
+  if (ns < clock.resolutionNs) return `< ${formatNs(clock.resolutionNs)}${short ? "" : " (clock resolution)"}`;
+  return formatNs(ns);
 }
 
 /** One sentence on the clock, for the page's header. */
 export function clockSentence(clock: ClockInfo): string {
-  const step = formatDuration(clock.resolutionNs);
+  const step = formatNs(clock.resolutionNs);
   return clock.crossOriginIsolated
     ? `Clock: performance.now() in steps of ${step} (cross-origin isolated). Shorter pauses show as < ${step}; work counts are exact.`
     : `Clock: performance.now() in steps of ${step} — this page is not cross-origin isolated (serve it with COOP/COEP, as \`tricolor serve\` does, for a finer clock, pause and step). Shorter pauses show as < ${step}; work counts are exact.`;

@@ -8,8 +8,8 @@
  * read the same numbers a person does and compare them with Node's.
  */
 import type { ClockInfo, PageResult } from "./protocol.js";
-import { formatBytes, pct } from "../report/text.js";
-import { wallText, formatDuration } from "./clock.js";
+import { formatBytes, formatNs, pct } from "../report/text.js";
+import { wallText } from "./clock.js";
 
 type Cell = { text: string; value?: number };
 interface Row {
@@ -90,7 +90,7 @@ export function renderSummary(target: HTMLElement, runs: readonly PageResult[], 
   note.className = "about";
   const r0 = runs[0]!;
   note.textContent = `${r0.scenario} · seed ${r0.config.seed} · ${Object.entries(r0.config.params).map(([k, v]) => `--${k} ${v}`).join(" ")} · GOGC ${r0.config.gogc} · ` +
-    `wall figures at the clock's ${formatDuration(clock.resolutionNs)} resolution; work counts are exact.${runs.some((r) => r.error) ? " A run that failed is counted up to its failure." : ""}`;
+    `wall figures at the clock's ${formatNs(clock.resolutionNs)} resolution; work counts are exact.${runs.some((r) => r.error) ? " A run that failed is counted up to its failure." : ""}`;
   target.replaceChildren(table, note);
 }
 

@@ -75,8 +75,17 @@ function xTicks(ctx: CanvasRenderingContext2D, box: Box, maxMs: number, x: (ms: 
   ctx.textAlign = "center";
   for (let t = 0; t <= maxMs + 1e-9; t += step) {
     ctx.fillRect(x(t), box.bottom, 1, 4);
-    ctx.fillText(t === 0 ? "0" : formatDuration(t * 1e6), x(t), box.bottom + 16);
+    tickLabel(ctx, box, t === 0 ? "0" : formatDuration(t * 1e6), x(t));
   }
+}
+
+/** An x-axis label centred under `x`, kept inside the canvas (the last one would spill past its right edge). */
+function tickLabel(ctx: CanvasRenderingContext2D, box: Box, text: string, x: number): void {
+  const w = ctx.measureText(text).width;
+  const align = ctx.textAlign;
+  ctx.textAlign = "left";
+  ctx.fillText(text, Math.max(0, Math.min(x - w / 2, box.right + 10 - w)), box.bottom + 16);
+  ctx.textAlign = align;
 }
 
 function frame(ctx: CanvasRenderingContext2D, box: Box): void {
@@ -214,7 +223,7 @@ export function drawMmu(canvas: HTMLCanvasElement, series: readonly Series[]): v
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     ctx.fillStyle = AXIS;
     ctx.fillRect(x(10 ** e), box.bottom, 1, 4);
-    ctx.fillText(formatDuration(10 ** e), x(10 ** e), box.bottom + 16);
+    tickLabel(ctx, box, formatDuration(10 ** e), x(10 ** e));
   }
   for (const s of curves) line(ctx, s.mmu!.map((p) => [x(p.windowNs), y(p.utilization)]), s.colour, []);
   if (curves.length === 0) {

@@ -621,6 +621,10 @@ export function sizeClassOf(bytes: u32): u32 { return sizeToClass(bytes); }
 /** Object bytes of class `c`, 0 for the large class or an unknown one. */
 export function classBytes(c: u32): u32 { return c < <u32>abi.NUM_CLASSES ? classSize(c) : 0; }
 
+// ── Inspection (inspect.ts): the heap map and the raw bits behind it. Read-only ──
+
+export { heapMap, heapMapAddress, slotBits, greyQueueSize, greyQueueAt } from "./inspect";
+
 // ── Per-site accounting (sites.ts) ─────────────────────────────────────────
 
 /** The per-site allocation table: u64 objects and slot bytes per site, cumulative and exact. Read-only. */

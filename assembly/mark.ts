@@ -183,3 +183,14 @@ function drainQueueOnly(): void {
 export function queueEmpty(): bool {
   return queueTop == 0 && !overflowed;
 }
+
+// ── Read-only views for the heap map (inspect.ts) ──────────────────────────
+
+/** Entries on the grey queue now. */
+export function greyQueueLength(): u32 { return queueTop; }
+
+/** Grey-queue entry `k` (0 = the oldest), an object address. */
+export function greyQueueEntry(k: u32): usize { return <usize>load<u32>(queueBase + (<usize>k << 2)); }
+
+/** True when the queue overflowed this mark: some marked objects off the queue are still unscanned. */
+export function greyQueueOverflowed(): bool { return overflowed; }

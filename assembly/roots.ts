@@ -472,6 +472,9 @@ export function scanStack(d: usize, visit: (slot: usize) => void): u32 {
   return words;
 }
 
+/** The stack span of goroutine `d` (read-only: the heap map, inspect.ts). */
+export function stackSpanOf(d: usize): u32 { return load<u32>(d, G_STACK); }
+
 /** Set by describeStackSlot: the goroutine, its frame (0 = the first) and the slot in that frame. */
 export let slotGoroutine: u32 = 0;
 export let slotFrame: u32 = 0;

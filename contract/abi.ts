@@ -207,6 +207,50 @@ export const TRIGGER_USER = 1; // collect(): runtime.GC()
 export const TRIGGER_HEAP_FULL = 2; // an allocation found the heap at its maximum
 export const TRIGGER_EXPLICIT = 3; // startCycle()
 
+// ── Heap map block: filled by heapMap(fromPage) (assembly/inspect.ts) ──────
+//   u32 words. A header, a directory of spans in address order, then each
+//   span's slot colours, 2 bits a slot (16 a word, slot 0 in the low bits),
+//   every span's colours starting on a word. One call covers the spans from
+//   page `fromPage` on that fit; HM_NEXT_PAGE says where the next call starts.
+
+export const HEAP_MAP_BYTES = 32768;
+export const HM_HEADER_WORDS = 8;
+export const HM_SPANS = 0; // spans in this chunk
+export const HM_NEXT_PAGE = 1; // first page of the next chunk; HM_DONE when this chunk reached the end
+export const HM_FLAGS = 2; // HMF_*
+export const HM_CYCLE = 3; // the cycle marking now, or the last one
+export const HM_GREY_QUEUE = 4; // entries on the grey queue
+export const HM_MAPPED_PAGES = 5;
+export const HM_ARENA_BASE = 6;
+export const HM_VERSION = 7; // HEAP_MAP_VERSION
+export const HEAP_MAP_VERSION = 1;
+export const HM_DONE = 0xffffffff;
+export const HMF_MARKING = 1;
+export const HMF_OVERFLOWED = 2; // the grey queue overflowed: some objects shown black may still be unscanned (mark.ts)
+export const HMF_DEBUG = 4; // the debug core (quarantined slots show as free)
+export const HM_MAX_SPANS = 256;
+export const HM_SPAN_WORDS = 8; // a directory entry:
+export const HMS_BASE = 0; //   address of slot 0
+export const HMS_ELEM_BYTES = 1; //   slot size (a large object's or a stack's: all its pages)
+export const HMS_NELEMS = 2;
+export const HMS_KIND = 3; //   HMK_* | size class << 8
+export const HMS_COLOURS = 4; //   word index of its colours in the block
+export const HMS_GOROUTINE = 5; //   stack spans: the goroutine's id; else 0
+export const HMS_WHITE_GREY = 6; //   white count | grey count << 16
+export const HMS_BLACK_FREE = 7; //   black count | free count << 16
+export const HMK_SMALL = 1;
+export const HMK_LARGE = 2;
+export const HMK_STACK = 3;
+/** Slot colours: a stack's one slot is grey until its goroutine's stack is scanned (or while dirty), then black; white outside a mark. */
+export const COLOUR_FREE = 0;
+export const COLOUR_WHITE = 1;
+export const COLOUR_GREY = 2;
+export const COLOUR_BLACK = 3;
+/** slotBits(p): the raw bits of the slot starting at p (or -1 when p starts no slot of an object span). */
+export const SB_ALLOC = 1;
+export const SB_MARK = 2;
+export const SB_QUARANTINE = 4;
+
 // ── Per-site accounting (assembly/sites.ts) ─────────────────────────────────
 //   Two tables of MAX_SITES entries, SITE_ENTRY_BYTES each: u64 objects at +0,
 //   u64 slot bytes at +8 (read as two u32 halves). siteAllocAddress():

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: the three build steps, each skipped when its outputs were
+ * `npm run build`: the build steps, each skipped when its outputs were
  * made from exactly the inputs there are now.
  *
- *   core  assembly/ → build/debug.wasm (assertions on), build/release.wasm (-O3)
- *   ts    src/, contract/, bench/ → dist/ (tsc -p tsconfig.json)
- *   page  src/report/html/page.ts → dist/html/page.js, bundled with Chart.js
- *         by esbuild after tsc -p tsconfig.page.json type-checks it against
- *         the DOM; report.css → dist/html/report.css
+ *   core     assembly/ → build/debug.wasm (assertions on), build/release.wasm (-O3)
+ *   ts       src/, contract/, bench/ → dist/ (tsc -p tsconfig.json)
+ *   page     src/report/html/page.ts → dist/html/page.js, bundled with Chart.js
+ *            by esbuild after tsc -p tsconfig.page.json type-checks it against
+ *            the DOM; report.css → dist/html/report.css
+ *   browser  src/index.ts → dist/browser/tricolor.js: the browser entry as one
+ *            ESM file with its dependencies bundled (esbuild), so a page
+ *            imports it with no import map; the wasm stays a file beside it
+ *   web      src/web/ → dist/web/: the page `tricolor serve` serves, type-checked
+ *            (tsconfig.web.json, tsconfig.worker.json) and built by Vite with
+ *            the release core copied in. After core, whose output it copies.
+ *            In `npm run build`, not only `build:web`, because the package
+ *            ships dist/web: `npx tricolor serve` works from an install.
  *
  * Why a skip: `npm ci` and `npm install` build (the "prepare" script), and
  * `npm test` builds again so that it always tests the sources as they are;
@@ -33,7 +41,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const STAMPS = join(ROOT, "build", ".stamps");
 
-/** @typedef {{ name: string, inputs: string[], tools: string[], outputs: string[], clean: string[], run: () => Promise<void> }} Step */
+/** @typedef {{ name: string, inputs: string[], tools: string[], outputs: string[], clean: string[], after?: string[], run: () => Promise<void> }} Step */
 
 /** @type {Step[]} */
 const STEPS = [
@@ -70,6 +78,27 @@ const STEPS = [
       await bundlePage();
     },
   },
+  {
+    name: "browser",
+    inputs: ["src", "contract"],
+    tools: ["esbuild", "@assemblyscript/loader", "hdr-histogram-js"],
+    outputs: ["dist/browser/tricolor.js"],
+    clean: ["dist/browser"],
+    run: bundleBrowserEntry,
+  },
+  {
+    name: "web",
+    after: ["core"],
+    inputs: ["src", "contract", "build/release.wasm", "vite.web.config.mjs", "tsconfig.web.json", "tsconfig.worker.json"],
+    tools: ["typescript", "vite", "rolldown"],
+    outputs: ["dist/web/index.html"],
+    clean: ["dist/web"],
+    run: async () => {
+      await tool("typescript", "tsc", ["-p", "tsconfig.web.json"]);
+      await tool("typescript", "tsc", ["-p", "tsconfig.worker.json"]);
+      await tool("vite", "vite", ["build", "--config", "vite.web.config.mjs"]);
+    },
+  },
 ];
 
 // ─── running tools ─────────────────────────────────────────────────────────
@@ -95,6 +124,20 @@ async function bundlePage() {
   const common = { bundle: true, minify: true, charset: "utf8", logLevel: "warning", absWorkingDir: ROOT };
   await esbuild.build({ ...common, entryPoints: ["src/report/html/page.ts"], outfile: "dist/html/page.js", format: "iife", platform: "browser", target: "es2020", legalComments: "eof" });
   await esbuild.build({ ...common, entryPoints: ["src/report/html/report.css"], outfile: "dist/html/report.css", legalComments: "none" });
+}
+
+/**
+ * The browser entry with @assemblyscript/loader and hdr-histogram-js inside:
+ * no bare import is left, so `<script type="module">` can load it directly.
+ * Its `new URL("../../build/…wasm", import.meta.url)` is kept as written (two
+ * folders up from dist/browser/ is the package root, as from dist/src/).
+ */
+async function bundleBrowserEntry() {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    absWorkingDir: ROOT, entryPoints: ["src/index.ts"], outfile: "dist/browser/tricolor.js", bundle: true, format: "esm",
+    platform: "browser", target: "es2022", charset: "utf8", logLevel: "warning", legalComments: "eof",
+  });
 }
 
 // ─── stamps ────────────────────────────────────────────────────────────────
@@ -137,7 +180,9 @@ function upToDate(step, hash) {
 
 // ─── main ──────────────────────────────────────────────────────────────────
 
-async function runStep(step, force) {
+async function runStep(step, force, running) {
+  // A step that uses another's outputs hashes them once that step is done.
+  await Promise.all((step.after ?? []).map((name) => running.get(name)).filter(Boolean));
   const hash = inputHash(step);
   if (!force && upToDate(step, hash)) {
     console.log(`build: ${step.name} up to date`);
@@ -159,7 +204,9 @@ async function main() {
   const unknown = names.filter((n) => !STEPS.some((s) => s.name === n));
   if (unknown.length) throw new Error(`unknown build step ${unknown.join(", ")}; steps: ${STEPS.map((s) => s.name).join(", ")}`);
   const steps = names.length ? STEPS.filter((s) => names.includes(s.name)) : STEPS;
-  const results = await Promise.allSettled(steps.map((s) => runStep(s, force)));
+  const running = new Map();
+  for (const s of steps) running.set(s.name, runStep(s, force, running));
+  const results = await Promise.allSettled([...running.values()]);
   const failed = results.flatMap((r, i) => (r.status === "rejected" ? [`${steps[i].name}: ${r.reason.message}`] : []));
   if (failed.length) throw new Error(`build failed — ${failed.join("; ")}`);
 }

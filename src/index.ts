@@ -1,12 +1,20 @@
 /**
  * tricolor's browser-safe entry: the engine, its errors, the scenario API and
  * toolkit, the runner, the metrics and the reporters that need no file
- * system. It imports nothing from src/node/ or src/cli/ and no Node built-in
+ * system, and loading the core in a browser (loadEngineInBrowser). It imports
+ * nothing from src/node/ or src/cli/ and no Node built-in
  * (tests/layers.test.ts). Node-only pieces — loading the wasm from build/,
  * reading the HTML report's built page, user scenario files, worker threads —
  * live behind "tricolor/node" (src/node/index.ts).
+ *
+ * Published twice: as tsc's output (dist/src/index.js, what Node and bundlers
+ * that resolve dependencies themselves get) and as one ESM file with its
+ * dependencies bundled (dist/browser/tricolor.js, package.json's "browser"
+ * condition), which a page can import with no import map.
  */
 export { Engine, BARRIERS, MAX_HEAP_LIMIT, DEFAULT_MAX_HEAP } from "./engine/engine.js";
+export { loadEngineInBrowser, compileCore, coreUrl, type CoreBuild } from "./browser-loader.js";
+export { readHeapMap, mapSpan, colourAt, lastVerifySamples, type HeapMapSnapshot, type MapSpan, type VerifySample } from "./engine/inspect.js";
 export { STRATEGIES, type StrategyInfo } from "./engine/strategies.js";
 export type { Barrier, Gogc, EngineOptions, HeapStats, VerifyReport, Pause, MarkSlice, CycleRecord, ObjectHeader } from "./engine/engine.js";
 export * from "./engine/errors.js";

@@ -23,6 +23,7 @@
  */
 import type { Dominators } from "../engine/analysis.js";
 import type { Engine } from "../engine/engine.js";
+import { TricolorError } from "../engine/errors.js";
 import type { RunResult } from "../run/run.js";
 import type { MemoryFindings, SiteFinding } from "./findings.js";
 import { leakSuspects, type SiteAtEnd } from "./leaks.js";
@@ -133,6 +134,30 @@ export const STEPS: AnalysisStep[] = [leakStep, retainerStep, runStep];
 export function findingsOf(r: AnalysedRun): MemoryFindings {
   const { goroutines, oom } = r;
   return { sites: r.sites ?? [], leaks: r.leaks ?? [], retainers: r.retainers ?? [], escapes: r.escapes ?? [], ...(goroutines ? { goroutines } : {}), ...(oom ? { oom } : {}) };
+}
+
+/**
+ * What the memory analysis finds in a run `engine` has just finished: the
+ * heap steps (when `heap` and there is an engine) and runFindings. A heap
+ * analysis that cannot run (its side tables do not fit next to a heap at its
+ * limit) leaves what the run's own figures say. Used by the CLI's jobs
+ * (src/node/job.ts) and the page's worker (src/web/session.ts) alike.
+ */
+export function findingsFor(engine: Engine | undefined, run: RunResult, heap = true): Partial<MemoryFindings> {
+  const own = runFindings(run);
+  if (!engine || !heap) return own;
+  try {
+    return analyseMemory(engine, run);
+  } catch (err) {
+    if (err instanceof TricolorError) return own;
+    throw err;
+  }
+}
+
+/** The findings say something (the memory section, panel and --fail-on-leak's concern): top retainers alone do not, every heap has one. */
+export function hasFindings(f: Partial<MemoryFindings> | undefined): f is MemoryFindings {
+  if (!f) return false;
+  return (f.leaks?.length ?? 0) > 0 || (f.escapes?.length ?? 0) > 0 || f.oom !== undefined || (f.goroutines?.leaked ?? 0) > 0;
 }
 
 /** The run has what --fail-on-leak fails on: a leak suspect, or leaked goroutines. */

@@ -1,5 +1,6 @@
 /**
- * The command line: `tricolor run`, `tricolor compare` and `tricolor list`.
+ * The command line: `tricolor run`, `tricolor compare`, `tricolor list` and
+ * `tricolor serve` (the browser page, serve.ts).
  *
  * Every refusal is one line on stderr starting with "error:" and a non-zero
  * exit, whether commander finds it (unknown option, missing value) or we do
@@ -35,6 +36,7 @@ import { helpConfiguration, paramDetails, strategiesHelp } from "./help.js";
 import { addCommonOptions, checkReportPaths, jobFor, writeReports, type Chosen, type CommonFlags } from "./options.js";
 import { addEngineReportOptions, engineReportHook, type EngineReports } from "./options.js";
 import { packageVersion } from "./version.js";
+import { serveCommand } from "./serve.js";
 
 type RunFlags = CommonFlags & { barrier: Barrier; gogc: Gogc; gctrace?: boolean; gcpacertrace?: boolean; failOnLeak?: boolean };
 type CompareFlags = CommonFlags & { barriers: Barrier[]; gogc: Gogc[]; jobs?: number; failOnLeak?: boolean };
@@ -212,5 +214,6 @@ export function buildProgram(chosen?: Chosen, extra: readonly Scenario[] = []): 
   listCommand(program, known);
   runCommand(program, chosen, known);
   compareCommand(program, chosen, known);
+  serveCommand(program);
   return program;
 }

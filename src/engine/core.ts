@@ -59,6 +59,12 @@ export interface Core {
   lastErrorCode(): number;
   lastErrorAddr(): number;
   lastErrorArg(): number;
+  // Inspection (assembly/inspect.ts): read-only.
+  heapMap(fromPage: number): number;
+  heapMapAddress(): number;
+  slotBits(p: number): number;
+  greyQueueSize(): number;
+  greyQueueAt(k: number): number;
   siteAllocAddress(): number;
   siteLiveAddress(): number;
   siteLiveEnd(): number;
@@ -97,7 +103,9 @@ export const CORE_ARITY = {
   frameSlots: 1, frames: 1, stackWords: 1, setGlobal: 2, getGlobal: 1, writeField: 3, readField: 2, scalarAddress: 3,
   checkHandle: 1, collect: 0, sweepAll: 0, verify: 1, snapshotStats: 0, heapProfile: 0, statsAddress: 0, verifyAddress: 0,
   profileAddress: 0, heapBase: 0, heapEnd: 0, slotBytes: 1, sizeClassOf: 1, classBytes: 1, lastErrorCode: 0, lastErrorAddr: 0,
-  lastErrorArg: 0, siteAllocAddress: 0, siteLiveAddress: 0, siteLiveEnd: 0, analyze: 1, analysisFresh: 0, analysisAddress: 1,
+  lastErrorArg: 0,
+  heapMap: 1, heapMapAddress: 0, slotBits: 1, greyQueueSize: 0, greyQueueAt: 1,
+  siteAllocAddress: 0, siteLiveAddress: 0, siteLiveEnd: 0, analyze: 1, analysisFresh: 0, analysisAddress: 1,
   analysisIndex: 1, analysisIdom: 1, analysisRetained: 1, analysisTop: 1, analysisPath: 2,
   analysisRoots: 0,
   analysisShape: 2, trackAges: 1, agesCount: 2, agesAddress: 1,

@@ -289,6 +289,14 @@ export class Engine {
   get cycles(): readonly CycleRecord[] { return this.events.cycles; }
   /** Called as each cycle completes (e.g. for gctrace lines). */
   onCycle: ((c: CycleRecord) => void) | null = null;
+  /**
+   * Called with every GC event as the core reports it (abi.EV_*: a = words of
+   * work, b = stacks scanned or, for a stack scan, the goroutine, c = objects
+   * scanned), after it is recorded and from inside the core's call: a page
+   * steps through a collection by these (src/web). Only read-only calls may
+   * be made from it.
+   */
+  onEvent: ((kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number) => void) | null = null;
   readonly options: Required<EngineOptions>;
   private core!: Core;
   private u32 = new Uint32Array(0);
@@ -369,8 +377,14 @@ export class Engine {
     this.view = new DataView(buf);
   }
 
-  /** Hands each event to the recorder; no object is built here (most slices are never kept). */
+  /** Hands each event to the recorder, then to onEvent. */
   private recordEvent(kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number): void {
+    this.keepEvent(kind, cycle, t0, t1, a, b, c);
+    this.onEvent?.(kind, cycle, t0, t1, a, b, c);
+  }
+
+  /** The recorder's part; no object is built here (most slices are never kept). */
+  private keepEvent(kind: number, cycle: number, t0: number, t1: number, a: number, b: number, c: number): void {
     switch (kind) {
       case abi.EV_PAUSE_STACK:
         this.events.stackPause(cycle, t0, t1, a, b, c);

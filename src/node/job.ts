@@ -11,7 +11,7 @@ import { isScenarioPath, loadScenarioFile } from "./load-scenario.js";
 import { runScenario, ScenarioError, type RunOptions, type RunResult } from "../run/run.js";
 import { ParamError, type Scenario } from "../scenario/scenario.js";
 import { OutOfMemoryError, TricolorError } from "../engine/errors.js";
-import { analyseMemory, runFindings, type AnalysedRun } from "../analysis/index.js";
+import { findingsFor, type AnalysedRun } from "../analysis/index.js";
 
 export interface Job {
   /** A built-in scenario's name, or a path to a scenario module. */
@@ -40,22 +40,9 @@ export type JobOutcome =
   | { ok: true; result: AnalysedRun }
   | { ok: false; kind: "usage" | "engine" | "scenario"; message: string; result?: AnalysedRun };
 
-/**
- * The run's result with the memory analysis's findings added (top-level
- * sites, leaks, retainers, goroutines, escapes, oom). Without the heap
- * analysis (`compare`), or when it cannot run (its side tables do not fit
- * next to a heap at its limit), the result still gets what its own figures
- * say (runFindings: goroutines, escapes, oom).
- */
+/** The run's result with what the memory analysis found (findingsFor: sites, leaks, retainers, goroutines, escapes, oom). */
 function analysed(engine: Engine | undefined, result: RunResult, heap: boolean): AnalysedRun {
-  Object.assign(result, runFindings(result));
-  if (!engine || !heap) return result;
-  try {
-    return Object.assign(result, analyseMemory(engine, result));
-  } catch (err) {
-    if (err instanceof TricolorError) return result;
-    throw err;
-  }
+  return Object.assign(result, findingsFor(engine, result, heap));
 }
 
 /** Drops undefined fields, so they do not override the scenario's engine options. */

@@ -1,6 +1,6 @@
 /**
  * Loads the compiled core (build/*.wasm next to this package) in Node. The
- * browser loads the same bytes with Engine.fromUrl.
+ * browser loads the same bytes with loadEngineInBrowser (src/browser-loader.ts).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -25,6 +25,9 @@ import type { EscapeFinding, GoroutineFinding, LeakSuspect, MemoryFindings, OomF
 import { hex } from "../../engine/errors.js";
 import { count, formatBytes } from "../text.js";
 import { formatP } from "../memory.js";
+import { hasFindings } from "../../analysis/index.js";
+
+export { hasFindings };
 import type { ClientSiteLive } from "./client-data.js";
 import { escapeHtml } from "./escape.js";
 
@@ -54,12 +57,6 @@ const nameCell = (s: string) => td(escapeHtml(s), "name");
 export function growthText(bytes: number): string {
   const sign = bytes > 0 ? "+" : bytes < 0 ? "−" : "";
   return `${sign}${formatBytes(Math.round(Math.abs(bytes)))}`;
-}
-
-/** True when the findings have anything to show. */
-export function hasFindings(f: MemoryFindings | undefined): f is MemoryFindings {
-  if (!f) return false;
-  return f.leaks.length > 0 || f.retainers.length > 0 || f.escapes.length > 0 || f.oom !== undefined || (f.goroutines?.leaked ?? 0) > 0;
 }
 
 // ─── the chart's data ──────────────────────────────────────────────────────

@@ -355,7 +355,15 @@ describe("CLI: goroutine leaks, escapes, out of memory", () => {
     expect(r.status).toBe(4);
     const lines = stderrLines(r);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: [\d,]+ leaked goroutines \([\d,]+ × goroutine-leak\.worker\) in goroutine-leak under stw; [\d,]+ leaked goroutines .* under hybrid$/);
+    expect(lines[0]).toMatch(/^error: (\d+ leak suspects? \([^)]*\) and )?[\d,]+ leaked goroutines \([\d,]+ × goroutine-leak\.worker\) in goroutine-leak under stw; (\d+ leak suspects? \([^)]*\) and )?[\d,]+ leaked goroutines .* under hybrid$/);
+  });
+
+  test("compare --fail-on-leak exits 4 on a leak suspect alone (examples/sessions.js leaks no goroutine): its runs get the heap analysis", () => {
+    const r = cli("compare", "examples/sessions.js", "--barriers", "stw,hybrid", "--fail-on-leak");
+    expect(r.status).toBe(4);
+    expect(stderrLines(r)).toEqual(["error: 1 leak suspect (sessions.entry) in sessions under stw; 1 leak suspect (sessions.entry) in sessions under hybrid"]);
+    // Without the flag, compare skips the analysis and exits 0.
+    expect(cli("compare", "examples/sessions.js", "--barriers", "stw,hybrid").status).toBe(0);
   });
 
   test("--help of run and compare lists --fail-on-leak and exit 4", () => {

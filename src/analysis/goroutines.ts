@@ -46,7 +46,7 @@ export function goroutineFinding(r: RunResult): GoroutineFinding | undefined {
     series: g.series,
     growing: mk.pValue < TREND_P && mk.s > 0,
     pValue: mk.pValue,
-    perCycle: theilSen(xs),
+    perCycle: theilSen(xs, afterWarmup(g.series.cycles)),
     trendCycles: xs.length,
     leaked: g.alive - g.main,
     stackBytes: g.stackBytes,

@@ -69,7 +69,7 @@ export interface SiteAtEnd {
 }
 
 export interface LeakInput {
-  /** Live objects and bytes per site at each completed cycle, the last one being the run's final collection. */
+  /** Live objects and bytes per site at the sampled cycles (every cycle up to SITE_SERIES_CAP samples, then thinned; series.cycles says which). */
   series: LiveSeries;
   /** Every site at the end. */
   sites: readonly SiteAtEnd[];
@@ -83,8 +83,9 @@ export interface LeakInput {
 /** What the detector measured of one site (also for the sites it did not flag: tests and reports read these). */
 export interface SiteTrend {
   site: number;
-  /** The window: cycles after warm-up, and its first sampled cycle's index into the series. */
+  /** The window: samples after warm-up, the cycles they span (more than the samples once the series thins), and its first sample's index into the series. */
   points: number;
+  cycles: number;
   start: number;
   pValue: number;
   bytesPerCycle: number;
@@ -107,6 +108,8 @@ export function siteTrends(input: LeakInput): SiteTrend[] {
   const { series } = input;
   const n = series.cycles.length;
   const start = warmup(n);
+  const cycles = series.cycles.slice(start);
+  const spanCycles = cycles.length > 0 ? cycles[cycles.length - 1] - cycles[0] : 0;
   const material = MATERIAL * input.liveHeapBytes;
   const atEnd = new Map(input.sites.map((s) => [s.site, s]));
   const building = input.allocatedBytes > 0 && input.liveHeapBytes >= BUILD_SHARE * input.allocatedBytes;
@@ -116,17 +119,19 @@ export function siteTrends(input: LeakInput): SiteTrend[] {
     const finalBytes = end?.liveBytes ?? 0;
     const window = s.bytes.slice(start);
     const mk = mannKendall(window);
-    const bytesPerCycle = theilSen(window);
-    const objectsPerCycle = theilSen(s.objects.slice(start));
+    // Slopes against the cycle numbers: past SITE_SERIES_CAP samples the series keeps every other one.
+    const bytesPerCycle = theilSen(window, cycles);
+    const objectsPerCycle = theilSen(s.objects.slice(start), cycles);
     const netGrowth = finalBytes - (s.bytes[start] ?? 0);
     const trend = !building && window.length >= MIN_TREND_POINTS && mk.pValue < ALPHA && bytesPerCycle > 0
-      && netGrowth >= 0.5 * bytesPerCycle * (window.length - 1) && netGrowth >= material && netGrowth > 0;
+      && netGrowth >= 0.5 * bytesPerCycle * spanCycles && netGrowth >= material && netGrowth > 0;
     const survivors = input.middleThird?.get(s.site) ?? { objects: 0, bytes: 0 };
     const middle = !building && end !== undefined && end.liveObjects > 0 && survivors.objects >= MIDDLE_SHARE * end.liveObjects
       && survivors.bytes >= material && end.liveObjects >= KEPT_SHARE * end.allocObjects && netGrowth > 0;
     out.push({
       site: s.site,
       points: window.length,
+      cycles: cycles.length > 0 ? spanCycles + 1 : 0,
       start,
       pValue: mk.pValue,
       bytesPerCycle,
@@ -159,7 +164,7 @@ export function leakSuspects(input: LeakInput): LeakSuspect[] {
     signals: [...(t.trend ? ["trend" as const] : []), ...(t.middle ? ["middle-third" as const] : [])],
     bytesPerCycle: t.bytesPerCycle,
     bytesPerMillionAllocs: t.bytesPerMillionAllocs,
-    cycles: t.points,
+    cycles: t.cycles,
     pValue: t.pValue,
     middleThirdObjects: input.middleThird?.get(t.site)?.objects ?? 0,
     liveObjects: s?.liveObjects ?? 0,

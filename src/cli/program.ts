@@ -178,8 +178,9 @@ function compareCommand(program: Command, chosen: Chosen | undefined, known: rea
     checkReportPaths(compare, flags);
     // A GOGC matrix always sets GOGC; a single default value leaves it to the scenario.
     const gogcGiven = compare.getOptionValueSource("gogc") !== "default";
-    // compare's report has no memory section: its runs skip the heap analysis.
-    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => ({ ...jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined), analysis: false })));
+    // compare's report has no memory section: its runs skip the heap analysis, unless --fail-on-leak needs its leak suspects.
+    const analysis = flags.failOnLeak === true;
+    const jobs = flags.gogc.flatMap((g) => flags.barriers.map((b) => ({ ...jobFor(compare, name, flags, known, b, gogcGiven ? g : undefined), analysis })));
     // Measured before the workers start, so their load does not coarsen it.
     const resolutionNs = clockResolutionNs();
     const progress = new Progress(`compare ${name}`, jobs.length);

@@ -17,7 +17,7 @@ import { mergeResult, resolveParams, seededRandom, type Params, type Scenario, t
 import type { HeapComposition, OomDetail } from "../engine/errors.js";
 import { OutOfMemoryError } from "../engine/errors.js";
 import type { EscapeCounts, EscapeDestination } from "../engine/escapes.js";
-import type { SiteCount } from "../engine/analysis.js";
+import { AnalysisOutOfMemoryError, type SiteCount } from "../engine/analysis.js";
 
 export interface RunConfig {
   params: Params;
@@ -357,6 +357,16 @@ export interface RunMemory {
 }
 
 /** The figures of RunMemory, from the engine after the final collection; `main`: ids of the main goroutines. */
+/** Where the escaped locals went (a retainer analysis): none when its side tables do not fit beside the heap, rather than losing the run's result. */
+function escapeDestinations(engine: Engine): EscapeDestination[] {
+  try {
+    return engine.escapeDestinations();
+  } catch (err) {
+    if (err instanceof AnalysisOutOfMemoryError) return [];
+    throw err;
+  }
+}
+
 function gatherMemory(engine: Engine, main: ReadonlySet<number>, failure: unknown): RunMemory {
   const alive = engine.goroutines();
   const others = alive.filter((g) => !main.has(g.id) && g.label !== MAIN_GOROUTINE_LABEL);
@@ -378,7 +388,7 @@ function gatherMemory(engine: Engine, main: ReadonlySet<number>, failure: unknow
     sites: engine.goroutineSites(ids(gs)).slice(0, 8),
   }));
   const counts = engine.escapes();
-  const destinations: EscapeDestination[] = counts.some((c) => c.escapedObjects > 0) ? engine.escapeDestinations() : [];
+  const destinations: EscapeDestination[] = counts.some((c) => c.escapedObjects > 0) ? escapeDestinations(engine) : [];
   const escapes = counts.map((c) => ({ ...c, escapedTo: destinations.filter((d) => d.site === c.site).map(({ to, objects }) => ({ to, objects })) }));
   const oom = failure instanceof OutOfMemoryError ? { requestedBytes: failure.requestedBytes, composition: failure.composition, detail: failure.detail } : undefined;
   return {

@@ -9,8 +9,9 @@
  * when no run has any the section is hidden: the panel never shows
  * placeholder or made-up figures.
  */
-import type { MemoryFindings, RetainerPathFinding, TopRetainer } from "../analysis/findings.js";
-import { count as n, counted, formatBytes, pct } from "../report/text.js";
+import type { MemoryFindings, TopRetainer } from "../analysis/findings.js";
+import { count as n, formatBytes, pct } from "../report/text.js";
+import { escapeLines, goroutineLines, oomLines, suspectLines } from "../report/memory.js";
 
 /** What the panel needs of a run: which strategy, and its findings if the analysis ran. */
 export interface MemoryPanelRun {
@@ -25,16 +26,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   return e;
 }
 
-function pathLines(paths: readonly RetainerPathFinding[]): HTMLElement[] {
-  return paths.slice(0, 5).map((p) => {
-    const line = el("p", undefined, "path");
-    line.append(el("code", p.text), paths.length > 1 ? ` (${counted(p.objects, "object")})` : "");
-    return line;
-  });
+/** A retainer path line of the text report ("  global[0] → …"), as a code line. */
+function pathLine(line: string): HTMLElement {
+  const p = el("p", undefined, "path");
+  const m = /^(.*?)( \(\d[\d,]* of [\d,]+ sampled\))?$/.exec(line.trim());
+  p.append(el("code", m?.[1] ?? line.trim()), m?.[2] ?? "");
+  return p;
 }
 
-function pValueText(p: number): string {
-  return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+/** The text report's lines of one finding kind as paragraphs of class `cls`; its indented lines are details (paths). */
+function lines(ls: readonly string[], cls: string): HTMLElement[] {
+  return ls.map((l) => (l.startsWith("  ") ? (/→/.test(l) ? pathLine(l) : el("p", l.trim(), `${cls} detail`)) : el("p", l, cls)));
 }
 
 function retainerRow(r: TopRetainer): string[] {
@@ -52,41 +54,27 @@ function table(head: string[], rows: string[][]): HTMLTableElement {
   return t;
 }
 
-/** One run's findings; empty when there is nothing to say (a clean run). */
+/**
+ * One run's findings, worded as the text report words them (src/report/memory.ts:
+ * one description of each finding); empty when there is nothing to say. Top
+ * retainers, as there, only beside a leak suspect.
+ */
 export function findingsBlock(m: MemoryFindings): HTMLElement[] {
   const out: HTMLElement[] = [];
+  out.push(...lines(oomLines(m.oom), "oom"));
+  if (m.oom && m.oom.topSites.length > 0) out.push(table(["site", "objects", "bytes"], m.oom.topSites.map((s) => [s.name, n(s.objects), formatBytes(s.bytes)])));
   for (const s of m.leaks) {
-    const head = el("p", undefined, "suspect");
-    head.dataset.site = s.name;
-    head.append(
-      el("strong", `leak suspect ${s.name}`),
-      ` · +${formatBytes(Math.round(s.bytesPerCycle))} per cycle over ${s.cycles} cycles (${pValueText(s.pValue)}) · ${counted(s.liveObjects, "object")} · ` +
-        `${formatBytes(s.liveBytes)} live · retains ${formatBytes(s.retainedBytes)}` +
-        (s.middleThirdObjects > 0 ? ` · ${n(s.middleThirdObjects)} allocated in the middle third still live` : ""),
-    );
-    out.push(head, ...pathLines(s.paths));
+    const [head = "", ...rest] = suspectLines(s);
+    const p = el("p", undefined, "suspect");
+    p.dataset.site = s.name;
+    p.append(el("strong", head));
+    out.push(p, ...rest.map(pathLine));
   }
-  if (m.retainers.length > 0) {
+  if (m.leaks.length > 0 && m.retainers.length > 0) {
     out.push(el("h4", "Top retainers (≥ 10% of the heap)"), table(["what", "retains", "of the heap", "path"], m.retainers.map(retainerRow)));
   }
-  const g = m.goroutines;
-  if (g && g.leaked > 0) {
-    const groups = g.groups.map((x) => `${n(x.count)} × ${x.label} (blocked since cycle ${x.blockedSinceCycle})`).join(", ");
-    out.push(el("p", `${counted(g.leaked, "goroutine")} still running: ${groups}, ${formatBytes(g.stackBytes)} of stacks, retaining ${formatBytes(g.retainedBytes)}`, "goroutines"));
-  }
-  for (const e of m.escapes) {
-    const share = e.allocObjects > 0 ? e.escapedObjects / e.allocObjects : 0;
-    const to = e.escapedTo.map((t) => t.to).join(", ");
-    out.push(el("p", `${e.name}: ${n(e.allocObjects)} allocated, ${pct(share)} escape${to ? ` (to ${to})` : ""} · the other ${pct(1 - share)} could live on the stack: ` +
-      `${formatBytes(e.savedBytes)} and ~${e.savedCycles} of ${e.cycles} cycles saved`, "escape"));
-  }
-  if (m.oom) {
-    const o = m.oom;
-    const f = o.fragmentation;
-    out.push(el("p", `out of memory: a request for ${formatBytes(o.requestedBytes)} with ${formatBytes(o.heapInUseBytes)} in use of ${formatBytes(o.heapMaxBytes)} ` +
-      `(stacks ${formatBytes(o.stackBytes)}); ${n(f.freePages)} free pages; ${formatBytes(f.freeBytesInPartialSpans)} free inside ${n(f.partialSpans)} part-filled spans`, "oom"));
-    if (o.topSites.length > 0) out.push(table(["site", "objects", "bytes"], o.topSites.map((s) => [s.name, n(s.objects), formatBytes(s.bytes)])));
-  }
+  out.push(...lines(goroutineLines(m.goroutines), "goroutines"));
+  out.push(...lines(escapeLines(m.escapes), "escape"));
   return out;
 }
 

@@ -154,10 +154,11 @@ function escapesPart(escapes: readonly EscapeFinding[]): string {
     nameCell(x.name),
     td(count(x.allocObjects)),
     td(formatBytes(x.allocBytes)),
-    td(`${count(x.escapedObjects)} (${pct(x.allocObjects > 0 ? x.escapedObjects / x.allocObjects : 0)})`),
+    // Of the locals judged (escaped or stayed), as the text report counts them; pending ones are neither.
+    td(`${count(x.escapedObjects)} (${pct(x.escapedObjects + x.stayedObjects > 0 ? x.escapedObjects / (x.escapedObjects + x.stayedObjects) : 0)})`),
     td(escapeHtml(x.escapedTo.map((t) => `${t.to} ${count(t.objects)}`).join(", ") || "–"), "name"),
     td(formatBytes(x.savedBytes)),
-    td(`~${count(x.savedCycles)} of ${count(x.cycles)}`),
+    td(`~${count(Math.round(x.savedCycles))} of ${count(x.cycles)}`),
   ]);
   return `<h3>Escapes</h3>
 <p class="note">Locals of a goroutine's top frame still reachable when the frame was popped escaped to the heap (as <code>go build -gcflags=-m</code> reports); the others could have lived on the stack: the bytes and GC cycles that would have saved.</p>

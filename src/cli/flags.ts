@@ -1,17 +1,14 @@
 /** Parsers for CLI flag values: each throws commander's InvalidArgumentError with what was expected. */
 import { InvalidArgumentError } from "commander";
 import { BARRIERS, MAX_HEAP_LIMIT, type Barrier, type Gogc } from "../engine/engine.js";
+import { gogcValue, MAX_GOGC, sizeValue } from "../metrics/values.js";
 
 export type { Gogc };
 
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 2 ** 10, kb: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
-
-/** Parses "512MiB", "1GiB", "64m", "1048576" (units are binary, as in GOMEMLIMIT). */
+/** Parses "512MiB", "1GiB", "64m", "1048576" (units are binary, as in GOMEMLIMIT; src/metrics/values.ts). */
 export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new InvalidArgumentError(`expected a size like 64MiB, 1GiB or 1048576, got "${text}"`);
-  const bytes = Math.floor(Number(m[1]) * unit);
+  const bytes = sizeValue(text);
+  if (bytes === null) throw new InvalidArgumentError(`expected a size like 64MiB, 1GiB or 1048576, got "${text}"`);
   if (bytes < 2 ** 20 || bytes > MAX_HEAP_LIMIT) throw new InvalidArgumentError(`size must be between 1MiB and 3GiB, got "${text}"`);
   return bytes;
 }
@@ -28,10 +25,9 @@ export function parseSeed(text: string): number {
 
 
 export function parseGogc(text: string): Gogc {
-  if (text.trim().toLowerCase() === "off") return "off";
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n > 1e6) throw new InvalidArgumentError(`expected "off" or a percentage from 0 to 1000000, got "${text}"`);
-  return n;
+  const g = gogcValue(text);
+  if (g === null) throw new InvalidArgumentError(`expected "off" or a percentage from 0 to ${MAX_GOGC}, got "${text}"`);
+  return g;
 }
 
 /** "50,100,200" → [50, 100, 200]; each value as parseGogc. */

@@ -11,6 +11,7 @@
  */
 import { BARRIERS, type Barrier, type Gogc } from "../engine/engine.js";
 import { STRATEGIES } from "../engine/strategies.js";
+import { gogcValue, MAX_GOGC, sizeValue } from "../metrics/values.js";
 import { parseParam, scenarioShapeError, type ParamSpec, type Scenario } from "../scenario/scenario.js";
 import { scenarios } from "../scenarios/index.js";
 import type { RunRequest, ScenarioRef } from "./protocol.js";
@@ -26,25 +27,21 @@ export type Settings = Omit<RunRequest, "paused" | "watchCalls" | "slotLimit" | 
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb)?$/i;
-const UNIT: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** A size as the CLI takes it ("64MiB", "1.5 GiB", "4096"); undefined for blank. */
+/** A size as the CLI reads one ("64MiB", "1.5 GiB", "64m", "4096": src/metrics/values.ts); undefined for blank, "none" or "off". */
 export function parseSize(field: string, text: string): number | undefined {
   const t = text.trim();
-  if (t === "" || t.toLowerCase() === "none") return undefined;
-  const m = SIZE.exec(t);
-  if (!m) throw new Error(`${field} must be a size such as 64MiB, got "${t}"`);
-  return Math.round(Number(m[1]) * UNIT[(m[2] ?? "b").toLowerCase()]!);
+  if (t === "" || t.toLowerCase() === "none" || t.toLowerCase() === "off") return undefined;
+  const bytes = sizeValue(t);
+  if (bytes === null) throw new Error(`${field} must be a size such as 64MiB, got "${t}"`);
+  return bytes;
 }
 
+/** GOGC as the CLI reads it: "off" or a whole percentage up to MAX_GOGC; undefined for blank. */
 function parseGogc(text: string): Gogc | undefined {
-  const t = text.trim().toLowerCase();
-  if (t === "") return undefined;
-  if (t === "off") return "off";
-  const n = Number(t);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`GOGC must be a whole percentage or off, got "${text.trim()}"`);
-  return n;
+  if (text.trim() === "") return undefined;
+  const g = gogcValue(text);
+  if (g === null) throw new Error(`GOGC must be off or a whole percentage from 0 to ${MAX_GOGC}, got "${text.trim()}"`);
+  return g;
 }
 
 function option(value: string, text: string): HTMLOptionElement {

@@ -88,13 +88,14 @@ describe("out of memory with enough free bytes but no two contiguous pages", () 
       const d = err.detail!;
       expect({ request: d.request, site: d.site, operation: d.operation, pagesNeeded: d.pagesNeeded, goroutines: d.goroutines }).toEqual({ request: "object", site: "big", operation: "allocPush", pagesNeeded: 2, goroutines: 1 });
       expect({ freePages: d.fragmentation.freePages, unmapped: d.fragmentation.unmappedPages, run: d.fragmentation.largestFreeRunPages, partial: d.fragmentation.partialSpans }).toEqual({ freePages: 63, unmapped: 0, run: 1, partial: 0 });
+      // The 64 pages retain 8 KiB each; of equals the lowest address leads: the first pushed, in slot 0.
       expect(err.message).toBe(
         "out of memory: cannot allocate 16008 bytes (15.6 KiB) for an object of big (allocPush), which needs 2 contiguous free pages; " +
           "heap 512.0 KiB in use of 1.0 MiB max (stacks 8.0 KiB in 1 goroutine); 63 free pages (longest run 1); 0 B free inside 0 part-filled spans; " +
-          `largest sites: page 512.0 KiB; top retainers: page 0x${d.retainers[0]!.handle.toString(16).padStart(8, "0")} retains 8.0 KiB (2%) via goroutine ${g} frame 0 → page`,
+          `largest sites: page 512.0 KiB; top retainers: page 0x${d.retainers[0]!.handle.toString(16).padStart(8, "0")} retains 8.0 KiB (2%) via goroutine ${g} frame 0 slot 0 → page`,
       );
       // The largest retainer: one page object (they all retain 8 KiB; the lowest address wins the tie), reached from g's frame.
-      expect(d.retainers.map((r) => [r.siteName, r.retainedBytes, r.path])).toEqual([["page", PAGE, `goroutine ${g} frame 0 → page`]]);
+      expect(d.retainers.map((r) => [r.siteName, r.retainedBytes, r.path])).toEqual([["page", PAGE, `goroutine ${g} frame 0 slot 0 → page`]]);
       // The engine goes on: the heap is intact, and once the holes are joined the big object fits.
       expect(expectVerifyClean(e).reachableObjects).toBe(64);
       e.setLocal(g, 2, 0); // frees page 3: pages 2–4 are one run

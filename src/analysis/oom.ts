@@ -10,12 +10,6 @@
 import * as abi from "../../contract/abi.js";
 import type { RunResult } from "../run/run.js";
 import type { GoroutineFinding, OomFinding } from "./findings.js";
-import { PATH_ENDS_KEPT } from "./retainer-paths.js";
-
-/** A long path's first and last PATH_ENDS_KEPT steps, as every retainer path finding keeps them (retainer-paths.ts). */
-function pathEnds<T>(steps: readonly T[]): T[] {
-  return steps.length <= 2 * PATH_ENDS_KEPT ? [...steps] : [...steps.slice(0, PATH_ENDS_KEPT), ...steps.slice(-PATH_ENDS_KEPT)];
-}
 
 /** Sites listed by live bytes. */
 export const OOM_TOP_SITES = 5;
@@ -43,7 +37,7 @@ export function oomFinding(r: RunResult, goroutines?: GoroutineFinding): OomFind
       handle: x.handle,
       retainedBytes: x.retainedBytes,
       fraction: x.fraction,
-      path: { text: x.path, steps: pathEnds(x.steps), objects: 1, length: x.steps.length },
+      path: { text: x.path, steps: x.steps, objects: 1, length: x.length },
     })),
     goroutines,
   };

@@ -28,7 +28,7 @@ import type { GoroutineInfo, Retained } from "./goroutines.js";
 import * as escapeTable from "./escapes.js";
 import type { EscapeCounts, EscapeDestination, EscapedObject } from "./escapes.js";
 import { fragmentation as readFragmentation, pagesFor, type FragmentationReport } from "./fragmentation.js";
-import { retainerPathText } from "./path-text.js";
+import { PATH_ENDS_KEPT, pathText } from "./path-text.js";
 import type { OomDetail } from "./errors.js";
 
 
@@ -903,9 +903,11 @@ export class Engine {
       };
       const top = candidates.filter((a) => !candidates.some((b) => b !== a && dominates(a.handle, b.handle) && b.retainedBytes >= 0.9 * a.retainedBytes)).slice(0, 3);
       // Paths are read after the top list: retainerPath reuses the same (fresh) analysis.
+      // Each path as a shape (runs folded in the core) for its text, and its two ends for the steps.
       retainers = top.map((r) => {
-        const steps = this.retainerPath(r.handle) ?? [];
-        return { handle: r.handle, site: r.site, siteName: r.siteName, retainedBytes: r.retainedBytes, fraction: total > 0 ? r.retainedBytes / total : 0, path: retainerPathText(steps), steps };
+        const ends = analysis.retainerPathEnds(this, r.handle, PATH_ENDS_KEPT);
+        const path = pathText(this.retainerShape(r.handle) ?? [], r.siteName);
+        return { handle: r.handle, site: r.site, siteName: r.siteName, retainedBytes: r.retainedBytes, fraction: total > 0 ? r.retainedBytes / total : 0, path, steps: ends?.steps ?? [], length: ends?.length ?? 0 };
       });
     } catch (err) {
       if (!(err instanceof OutOfMemoryError)) throw err; // the analysis's tables did not fit: say less

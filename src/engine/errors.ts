@@ -51,8 +51,8 @@ export interface OomDetail {
   /** Contiguous pages a new span for the request takes (its class's span, a large object's pages, a stack); 0 if a free slot would have done. */
   pagesNeeded: number;
   fragmentation: FragmentationReport;
-  /** The largest retainers (objects, dominator subtrees), with one shortest path each; empty if the analysis did not fit. */
-  retainers: { handle: number; site: number; siteName: string; retainedBytes: number; fraction: number; path: string; steps: RetainerStep[] }[];
+  /** The largest retainers (objects, dominator subtrees), with one shortest path each (its text; its steps, the first and last PATH_ENDS_KEPT of `length`); empty if the analysis did not fit. */
+  retainers: { handle: number; site: number; siteName: string; retainedBytes: number; fraction: number; path: string; steps: RetainerStep[]; length: number }[];
   goroutines: number;
 }
 

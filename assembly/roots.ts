@@ -25,7 +25,9 @@
 // collector. Stack writes take no write barrier (Go's rule), but while
 // marking:
 //   - a stack is black for cycle n once G_SCANNED == n, grey before;
-//     greyStacks counts the live goroutines still grey this cycle;
+//     greyStacks counts the stacks still grey this cycle: live unscanned
+//     ones, and unscanned ones that exited during this mark (a value popped
+//     from one may still be in the embedder's hands; exitGoroutine);
 //   - dijkstra: a black stack that is written is dirty (G_DIRTY == n) and is
 //     rescanned at mark termination;
 //   - hybrid: a value stored into a black stack while some stack is grey may
@@ -250,9 +252,15 @@ export function spawn(label: u32): u32 {
   return (gen << 16) | index;
 }
 
-/** Ends goroutine `d`: its stack stops being a root and its pages return. */
+/**
+ * Ends goroutine `d`: its stack stops being a root and its pages return.
+ * An unscanned (grey) stack that exits during a mark still counts in
+ * greyStacks until the mark ends: the embedder may hold a value it popped
+ * from that stack (exit is no safe point) and store it on a black stack
+ * later, and the hybrid stack rule must still shade it on the way. Counting
+ * it down here lost such a value (tests/soundness-regressions.test.ts, 5).
+ */
 export function exitGoroutine(d: usize): void {
-  if (phase == PHASE_MARK && !stackScanned(d) && greyStacks > 0) greyStacks--;
   let s = load<u32>(d, G_STACK);
   stackBytes -= <u64>spanPages(s) * PAGE_SIZE;
   releaseSpan(s);

@@ -19,6 +19,8 @@
  *   2. store after touching another g  — failed under hybrid (setGlobal, writeField, and allocWith's
  *                                        initialising store: a variant the random search found)
  *   3. allocWith ending the mark       — failed under hybrid
+ *   5. move from a goroutine that exits — failed under hybrid: found by the random programs in CI after the
+ *                                        four above were fixed (a grey stack that exited stopped counting as grey)
  *   4. allocWith starting the cycle    — failed under yuasa; 4b is the same with the GC CPU limiter on,
  *                                        the only way left for the allocation's own safe point to do no
  *                                        mark work now that a cycle's first assist over-assists (Go's
@@ -124,6 +126,18 @@ describe.each(SAFE)("%s", (barrier) => {
         const C = e.spawn(); // born black during the mark
         e.push(C, v);
       }
+      finish(e, m);
+    });
+
+    // 5. (Found by the random programs, fixed in this form:) the value leaves a grey goroutine, which then exits
+    //    before its stack is scanned, and is pushed onto a goroutine spawned during the mark. With the grey stack
+    //    gone, "some stack is still grey" was false, and the push onto the black stack went unshaded.
+    it("5. a value popped from a grey goroutine that then exits, pushed onto one spawned during the mark: survives", async () => {
+      const { e, A, m } = await blackAndGrey(barrier, verify, "hybrid");
+      const v = e.pop(A);
+      const C = e.spawn(); // born black during the mark
+      e.exit(A); // A's stack was never scanned, and v is no longer on it
+      e.push(C, v);
       finish(e, m);
     });
 

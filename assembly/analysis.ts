@@ -175,13 +175,20 @@ let rootMask: usize = 0;
 let reachedBytes: u64 = 0;
 let reachedObjects: u32 = 0;
 
-function reach(slot: usize): void {
+/** The object `slot` points to the first time a pass reaches it (its verify bit set now), else 0. */
+// @ts-ignore: decorator
+@inline function firstReach(slot: usize): usize {
   let p = <usize>load<u32>(slot);
-  if (p == 0 || classify(p, abi.VERIFY_AGAINST_ALLOC) != abi.OK) return;
+  if (p == 0 || classify(p, abi.VERIFY_AGAINST_ALLOC) != abi.OK) return 0;
   let s = spanOf(p);
-  if (!setBit(verifyBits(s), slotIndex(s, p))) return;
+  return setBit(verifyBits(s), slotIndex(s, p)) ? p : 0;
+}
+
+function reach(slot: usize): void {
+  let p = firstReach(slot);
+  if (p == 0) return;
   reachedObjects++;
-  reachedBytes += spanElemSize(s);
+  reachedBytes += slotOf(p);
   if (top < queueCap) {
     store<u32>(verifyQueueBase + (<usize>top << 2), <u32>p);
     top++;
@@ -1115,14 +1122,12 @@ export function lastReachedObjects(): u32 { return reachedObjects; }
 let siteObjects: u32 = 0;
 
 function holdSite(slot: usize): void {
-  let p = <usize>load<u32>(slot);
-  if (p == 0 || classify(p, abi.VERIFY_AGAINST_ALLOC) != abi.OK) return;
-  let s = spanOf(p);
-  if (!setBit(verifyBits(s), slotIndex(s, p))) return;
+  let p = firstReach(slot);
+  if (p == 0) return;
   siteObjects++;
   let a = profileBase + (<usize>(abi.PROFILE_SITE_BASE + 2 * <i32>siteOf(p)) << 3);
   store<f64>(a, load<f64>(a) + 1);
-  store<f64>(a + 8, load<f64>(a + 8) + <f64>spanElemSize(s));
+  store<f64>(a + 8, load<f64>(a + 8) + <f64>slotOf(p));
 }
 
 /**

@@ -7,6 +7,8 @@
 // padding to its size class included), the unit the rest of tricolor reports.
 
 import type { RetainerStep } from "../engine/analysis.js";
+import type { EscapeCounts } from "../engine/escapes.js";
+import type { FragmentationReport } from "../engine/fragmentation.js";
 
 /** One allocation site over the whole run. */
 export interface SiteFinding {
@@ -120,18 +122,12 @@ export interface GoroutineFinding {
   groups: GoroutineGroup[];
 }
 
-/** Escape analysis of stack-allocated locals, per site (the view of `go build -gcflags=-m`). */
-export interface EscapeFinding {
-  site: number;
-  name: string;
-  allocObjects: number;
-  allocBytes: number;
-  escapedObjects: number;
-  escapedBytes: number;
-  /** Judged to have stayed local (stack allocation would have done). */
-  stayedObjects: number;
-  /** Not judged by the end: their frame was still live, or no mark started after it returned. */
-  pendingObjects: number;
+/**
+ * Escape analysis of stack-allocated locals, per site (the view of `go build
+ * -gcflags=-m`): the engine's counts (escaped, stayed local, not judged by
+ * the end), and what they mean.
+ */
+export interface EscapeFinding extends Pick<EscapeCounts, "site" | "name" | "allocObjects" | "allocBytes" | "escapedObjects" | "escapedBytes" | "stayedObjects" | "pendingObjects"> {
   /**
    * Where the escaped ones still alive at the end are reachable from, most
    * common first ("global 0", "an outer frame", "goroutine N's frames"): the
@@ -151,18 +147,8 @@ export interface EscapeFinding {
   cycles: number;
 }
 
-/** Free memory the heap cannot use for a request: per size class, and as whole pages. */
-export interface Fragmentation {
-  /** Pages a new span could take: free mapped pages and pages the arena may still map below its limit. */
-  freePages: number;
-  freePageBytes: number;
-  unmappedPages: number;
-  largestFreeRunPages: number;
-  /** Free slots inside part-filled spans. */
-  partialSpans: number;
-  freeBytesInPartialSpans: number;
-  classes: { sizeClass: number; slotBytes: number; partialSpans: number; freeSlots: number; usedSlots: number; freeBytes: number }[];
-}
+/** Free memory the heap cannot use for a request: per size class, and as whole pages (the engine's report, src/engine/fragmentation.ts). */
+export type Fragmentation = FragmentationReport;
 
 /** An out-of-memory explained. */
 export interface OomFinding {

@@ -18,6 +18,7 @@ import type { Core } from "./core.js";
 import type { Engine } from "./engine.js";
 import { errorFor, hex, OutOfMemoryError, TricolorError } from "./errors.js";
 import type { RecordMode } from "./records.js";
+import { f64s, u32s, u64At } from "./views.js";
 
 /** Objects and slot bytes of one allocation site. */
 export interface SiteCount {
@@ -61,13 +62,6 @@ export class AnalysisOutOfMemoryError extends OutOfMemoryError {
       `(16 bytes per reachable object; a smaller maxHeap leaves more room)`;
   }
 }
-
-// ── Memory ───────────────────────────────────────────────────────────────────
-
-function u32s(core: Readonly<Core>): Uint32Array { return new Uint32Array(core.memory.buffer); }
-function f64s(core: Readonly<Core>): Float64Array { return new Float64Array(core.memory.buffer); }
-/** A u64 counter read as two u32 halves (exact below 2^53). */
-function u64At(w: Uint32Array, byteAddr: number): number { return w[byteAddr >>> 2] + w[(byteAddr >>> 2) + 1] * 2 ** 32; }
 
 function bySize(a: SiteCount, b: SiteCount): number { return b.bytes - a.bytes || a.site - b.site; }
 
@@ -310,18 +304,33 @@ function readSteps(e: Engine, count: number, into: RetainerStep[]): void {
  * exists. Throws InvalidHandleError for a handle that is not a live object.
  */
 export function retainerPath(e: Engine, handle: number): RetainerStep[] | null {
-  const core = e.raw;
-  let length = core.analysisPath(handle, 0);
+  const length = pathQuery(e, (skip) => e.raw.analysisPath(handle, skip), "retainerPath");
+  if (length === null) return null;
+  return wholePath(e, handle, length);
+}
+
+/**
+ * Asks the core for a path (or shape) of `handle` — `query(skip)` writes a
+ * window of it and returns its whole length — rerunning a stale retainers
+ * analysis first; null when no root reaches `handle`.
+ */
+function pathQuery(e: Engine, query: (skip: number) => number, what: string): number | null {
+  let length = query(0);
   if (length === -abi.E_STALE_ANALYSIS) {
     run(e, abi.ANALYZE_RETAINERS);
-    length = core.analysisPath(handle, 0);
+    length = query(0);
   }
   if (length === -abi.E_UNREACHABLE) return null;
-  if (length < 0) fail(e, -length, "retainerPath");
+  if (length < 0) fail(e, -length, what);
+  return length;
+}
+
+/** All `length` steps of the path to `handle` whose first window the core just wrote, window by window. */
+function wholePath(e: Engine, handle: number, length: number): RetainerStep[] {
   const steps: RetainerStep[] = [];
   readSteps(e, Math.min(length, abi.PATH_MAX_STEPS), steps);
   for (let skip = abi.PATH_MAX_STEPS; skip < length; skip += abi.PATH_MAX_STEPS) {
-    core.analysisPath(handle, skip);
+    e.raw.analysisPath(handle, skip);
     readSteps(e, Math.min(length - skip, abi.PATH_MAX_STEPS), steps);
   }
   return steps;
@@ -632,13 +641,8 @@ export type ShapeStep =
  */
 export function retainerShape(e: Engine, handle: number): ShapeStep[] | null {
   const core = e.raw;
-  let entries = core.analysisShape(handle, 0);
-  if (entries === -abi.E_STALE_ANALYSIS) {
-    run(e, abi.ANALYZE_RETAINERS);
-    entries = core.analysisShape(handle, 0);
-  }
-  if (entries === -abi.E_UNREACHABLE) return null;
-  if (entries < 0) fail(e, -entries, "retainerShape");
+  const entries = pathQuery(e, (skip) => core.analysisShape(handle, skip), "retainerShape");
+  if (entries === null) return null;
   const out: ShapeStep[] = [];
   for (let skip = 0; skip < entries; skip += abi.PATH_MAX_STEPS) {
     if (skip > 0) core.analysisShape(handle, skip);
@@ -699,26 +703,13 @@ export function retainerPathEnds(e: Engine, handle: number, keep: number): { len
   if (!Number.isInteger(keep) || keep < 1 || keep > abi.PATH_MAX_STEPS) {
     throw new TricolorError(`retainerPathEnds: keep must be an integer from 1 to ${abi.PATH_MAX_STEPS}, got ${keep}`, abi.E_BAD_ARGUMENT);
   }
-  const core = e.raw;
-  let length = core.analysisPath(handle, 0);
-  if (length === -abi.E_STALE_ANALYSIS) {
-    run(e, abi.ANALYZE_RETAINERS);
-    length = core.analysisPath(handle, 0);
-  }
-  if (length === -abi.E_UNREACHABLE) return null;
-  if (length < 0) fail(e, -length, "retainerPathEnds");
+  const length = pathQuery(e, (skip) => e.raw.analysisPath(handle, skip), "retainerPathEnds");
+  if (length === null) return null;
+  if (length <= 2 * keep) return { length, steps: wholePath(e, handle, length) };
   const steps: RetainerStep[] = [];
-  if (length <= 2 * keep) {
-    readSteps(e, Math.min(length, abi.PATH_MAX_STEPS), steps);
-    for (let skip = abi.PATH_MAX_STEPS; skip < length; skip += abi.PATH_MAX_STEPS) {
-      core.analysisPath(handle, skip);
-      readSteps(e, Math.min(length - skip, abi.PATH_MAX_STEPS), steps);
-    }
-  } else {
-    readSteps(e, keep, steps);
-    core.analysisPath(handle, length - keep);
-    readSteps(e, keep, steps);
-  }
+  readSteps(e, keep, steps);
+  e.raw.analysisPath(handle, length - keep);
+  readSteps(e, keep, steps);
   return { length, steps };
 }
 
@@ -750,14 +741,7 @@ export function topLevelRetainers(d: Dominators, e: Engine, minBytes: number): R
  * breadth-first parents, however long the path. null when no root reaches it.
  */
 export function retainerRoot(e: Engine, handle: number): RetainerStep | null {
-  const core = e.raw;
-  let length = core.analysisPath(handle, 0);
-  if (length === -abi.E_STALE_ANALYSIS) {
-    run(e, abi.ANALYZE_RETAINERS);
-    length = core.analysisPath(handle, 0);
-  }
-  if (length === -abi.E_UNREACHABLE) return null;
-  if (length < 0) fail(e, -length, "retainerRoot");
+  if (pathQuery(e, (skip) => e.raw.analysisPath(handle, skip), "retainerRoot") === null) return null;
   const steps: RetainerStep[] = [];
   readSteps(e, 1, steps);
   return steps[0] ?? null;

@@ -7,6 +7,7 @@
 import * as abi from "../../contract/abi.js";
 import type { Engine } from "./engine.js";
 import { retainerRoot } from "./analysis.js";
+import { u32s, u64At } from "./views.js";
 
 /** One site's frame locals (allocLocal), cumulative and exact. */
 export interface EscapeCounts {
@@ -26,12 +27,11 @@ export interface EscapeCounts {
 }
 
 /** A u64 counter read as two u32 halves (exact below 2^53). */
-const u64At = (w: Uint32Array, byte: number) => w[byte >>> 2] + w[(byte >>> 2) + 1] * 2 ** 32;
 
 /** Every site that allocated frame locals, most allocated bytes first. */
 export function escapeCounts(e: Engine): EscapeCounts[] {
   const core = e.raw;
-  const w = new Uint32Array(core.memory.buffer);
+  const w = u32s(core);
   const base = core.escapeSitesAddress() >>> 0;
   const out: EscapeCounts[] = [];
   for (let s = 0; s < abi.MAX_SITES; s++) {
@@ -63,7 +63,7 @@ export interface EscapedObject {
 /** The core's sample of live escaped locals: at most abi.ESCAPE_SAMPLE_PER_SITE per site, those still alive at the last mark. */
 export function escapeSample(e: Engine): EscapedObject[] {
   const core = e.raw;
-  const w = new Uint32Array(core.memory.buffer);
+  const w = u32s(core);
   const table = core.escapeTableAddress() >>> 0;
   const out: EscapedObject[] = [];
   for (let i = core.escapeSampleHead() >>> 0; i !== 0xffffffff; ) {

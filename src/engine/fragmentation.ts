@@ -7,6 +7,7 @@
  */
 import * as abi from "../../contract/abi.js";
 import type { Engine } from "./engine.js";
+import { f64s } from "./views.js";
 
 export interface FragmentationReport {
   /** Pages a new span could take: free mapped pages plus pages the arena may still map below its limit. */
@@ -34,14 +35,14 @@ export function pagesFor(e: Engine, bytes: number): { pages: number; sizeClass: 
   const c = core.sizeClassOf(bytes);
   if (c === 0) return { pages: Math.ceil(bytes / abi.PAGE_BYTES), sizeClass: 0, freeSlots: 0 };
   const o = ((core.fragmentation() >>> 0) >>> 3) + abi.FR_CLASS_BASE + 4 * c;
-  const f = new Float64Array(core.memory.buffer);
+  const f = f64s(core);
   return { pages: f[o + 3], sizeClass: c, freeSlots: f[o + 1] };
 }
 
 export function fragmentation(e: Engine): FragmentationReport {
   const core = e.raw;
   const base = (core.fragmentation() >>> 0) >>> 3;
-  const f = new Float64Array(core.memory.buffer);
+  const f = f64s(core);
   const classes: FragmentationReport["classes"] = [];
   for (let c = 1; c < abi.NUM_CLASSES; c++) {
     const o = base + abi.FR_CLASS_BASE + 4 * c;

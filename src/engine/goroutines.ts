@@ -13,6 +13,7 @@
 import * as abi from "../../contract/abi.js";
 import type { Engine } from "./engine.js";
 import type { SiteCount } from "./analysis.js";
+import { f64s, u32s } from "./views.js";
 
 /** One live goroutine. */
 export interface GoroutineInfo {
@@ -37,7 +38,7 @@ export interface GoroutineInfo {
 /** Every live goroutine, in table order (oldest slot first). */
 export function goroutines(e: Engine): GoroutineInfo[] {
   const core = e.raw;
-  const w = new Uint32Array(core.memory.buffer);
+  const w = u32s(core);
   const base = core.goroutineTable() >>> 0;
   const n = core.goroutineCount();
   const out: GoroutineInfo[] = [];
@@ -62,7 +63,7 @@ function withMask<T>(e: Engine, ids: Iterable<number>, fn: () => T): T {
   const slots = core.goroutineCount();
   const words = Math.ceil(slots / 32);
   const at = (core.goroutineMaskAddress() >>> 0) >>> 2;
-  let mask = new Uint32Array(core.memory.buffer, 0);
+  let mask = u32s(core);
   mask.fill(0, at, at + words);
   for (const id of ids) {
     const index = id & 0xffff;
@@ -71,7 +72,7 @@ function withMask<T>(e: Engine, ids: Iterable<number>, fn: () => T): T {
   try {
     return fn();
   } finally {
-    mask = new Uint32Array(core.memory.buffer, 0); // a pass may have grown memory
+    mask = u32s(core); // a pass may have grown memory
     mask.fill(0, at, at + words);
   }
 }
@@ -103,7 +104,7 @@ export function retainedByGoroutines(e: Engine, sets: readonly (readonly number[
 export function goroutineSites(e: Engine, ids: readonly number[]): SiteCount[] {
   const core = e.raw;
   withMask(e, ids, () => core.stackSites());
-  const f = new Float64Array(core.memory.buffer);
+  const f = f64s(core);
   const base = ((core.profileAddress() >>> 0) >>> 3) + abi.PROFILE_SITE_BASE;
   const out: SiteCount[] = [];
   for (let s = 0; s < abi.MAX_SITES; s++) {

@@ -29,6 +29,7 @@ import { writeHeapSnapshotFile } from "../src/node/heapsnapshot.js";
 import type { HeapSnapshotSummary } from "../src/report/heapsnapshot.js";
 import { packageRoot } from "../src/node/package-root.js";
 import { fmtInt, fmtNs, fmtRate, fmtRatio, renderTable, type Line } from "./format.js";
+import { bigHeap } from "./heaps.js";
 
 const QUICK = process.env.BENCH_QUICK !== undefined && process.env.BENCH_QUICK !== "" && process.env.BENCH_QUICK !== "0";
 const SIZES = process.argv.length > 2 ? process.argv.slice(2).map(Number) : QUICK ? [500_000] : [500_000, 5_000_000];
@@ -36,25 +37,11 @@ const RUNS = QUICK ? 3 : 7;
 
 async function one(target: number): Promise<Line> {
   const e = await loadEngine({ build: "release", gogc: "off" });
-  const g = e.spawn();
   let depth = 0;
   while (2 ** (depth + 2) - 1 <= target * 0.8) depth++;
   const tree = 2 ** (depth + 1) - 1;
   const ring = Math.max(2, Math.floor(target / 100));
-  e.allocTree(g, depth);
-  e.allocList(g, Math.max(0, target - tree - ring));
-  const first = e.allocPush(g, 2, 0, 0);
-  let prev = first;
-  for (let i = 1; i < ring; i++) {
-    const h = e.allocPush(g, 2, 0, 0);
-    e.writeField(prev, 0, h);
-    e.writeField(h, 1, prev);
-    e.drop(g, 1);
-    prev = h;
-  }
-  e.writeField(prev, 0, first);
-  e.writeField(first, 1, prev);
-  e.setGlobal(0, prev);
+  bigHeap(e, depth, Math.max(0, target - tree - ring), ring);
   const rss0 = process.memoryUsage().rss;
   const wall: number[] = [];
   let info = e.dominators().info; // first run: grows the region

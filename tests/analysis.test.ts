@@ -29,6 +29,7 @@ import { AnalysisOutOfMemoryError, SiteLiveRecorder, SITE_SERIES_CAP, StaleAnaly
 import type { Core } from "../src/engine/core.js";
 import { InvalidHandleError, OutOfMemoryError } from "../src/engine/errors.js";
 import { at, BUILDS, engine, expectThrow, expectVerifyClean } from "./helpers.js";
+import { bigHeap } from "../bench/heaps.js";
 
 const SITES = ["s.a", "s.b", "s.c", "s.d"];
 const GLOBALS = 6;
@@ -535,26 +536,6 @@ describe("analysis errors", () => {
 
 // ── Scale ────────────────────────────────────────────────────────────────
 
-/** A tree, a list and a doubly linked ring entered at two points: N objects, non-tree edges ≈ the ring. */
-function bigHeap(e: Engine, treeDepth: number, list: number, ring: number): { g: number; n: number } {
-  const g = e.spawn();
-  e.allocTree(g, treeDepth);
-  e.allocList(g, list);
-  // The ring: each node points to its successor (field 0) and predecessor (field 1).
-  const first = e.allocPush(g, 2, 0, 0);
-  let prev = first;
-  for (let i = 1; i < ring; i++) {
-    const h = e.allocPush(g, 2, 0, 0, 1);
-    e.writeField(prev, 0, h);
-    e.writeField(h, 1, prev);
-    e.drop(g, 1);
-    prev = h;
-  }
-  e.writeField(prev, 0, first);
-  e.writeField(first, 1, prev);
-  e.setGlobal(0, prev);
-  return { g, n: 2 ** (treeDepth + 1) - 1 + list + ring };
-}
 
 function scaleRun(e: Engine, n: number, treeDepth: number, list: number, ring: number) {
   const rss0 = process.memoryUsage().rss;
@@ -580,7 +561,7 @@ describe("scale", () => {
   test("500 k objects (release): side tables ≤ 16 bytes per reachable object", async () => {
     const e = await engine({ build: "release", gogc: "off" });
     const depth = 17, list = 200_000, ring = 40_000;
-    const { g, n } = bigHeap(e, depth, list, ring);
+    const { g, n } = bigHeap(e, depth, list, ring, 1); // ring nodes after the first at site 1
     expect(n).toBeGreaterThanOrEqual(500_000);
     const r = scaleRun(e, n, depth, list, ring);
     console.log(`analysis of ${n} objects: ${r.ms.toFixed(0)} ms, ${(r.objectsPerSecond / 1e6).toFixed(2)} M objects/s, ` +

@@ -23,18 +23,24 @@
 //     (their alloc bits still hold last cycle's dead; nothing is allocated in
 //     them before they are swept). Debug core: quarantined slots have their
 //     alloc bit set but hold no object, and are left out.
-//   mark termination (ageMark), before anything is swept: every slot the mark
-//     did not reach gets e = 0 — the sweep is about to free it — and every
-//     marked slot with e = 0 (allocated since the last tick) gets the current
-//     epoch.
+//   the sweep of each span (ageSweep), the mark's verdict applied span by
+//     span: every slot the mark did not reach gets e = 0 — the sweep is
+//     about to free it — and every marked slot with e = 0 (allocated since
+//     the last tick) gets the epoch that was current at mark termination
+//     (ageMark only records it). A span's mark bits hold that verdict until
+//     its sweep, so the work is the sweep's, amortized over allocation as
+//     Go's sweeping is, and never inside the stop-the-world pause: done at
+//     mark termination it was a pass over every object span in the pause
+//     (~1 ms at churn's 1 M live objects, growing with the heap). Readers
+//     (countAges) first apply it to the spans still unswept; it is idempotent.
 //
 // So a slot's tag always belongs to the object in it now: a slot is reused
-// only after a sweep freed it, and the mark termination before that sweep
-// cleared its tag; the new object is tagged at the next tick. A span is
-// freed only when none of its slots was marked, so the planes of free pages
-// and of stack spans stay 0 without being visited. The approximation is in
-// time only: an object is dated by the tick that saw it first, which comes
-// at most one span refill (of any class) after the epoch ended.
+// only after a sweep freed it, and that sweep cleared its tag first; the new
+// object is tagged at the next tick. A span is freed only when none of its
+// slots was marked, so the planes of free pages and of stack spans stay 0
+// without being visited. The approximation is in time only: an object is
+// dated by the tick that saw it first, which comes at most one span refill
+// (of any class) after the epoch ended.
 //
 // When the clock would enter epoch 16, pairs of epochs merge: len doubles
 // and every tag becomes ⌈e/2⌉ (bit-sliced: (e + 1) >> 1 over the planes),
@@ -49,7 +55,8 @@
 // the build before this module): no difference above noise, tracking off or
 // on (minimum 9.14 ns/object before, 8.78 off, 9.03 on). Each tick and each mark
 // termination reads every object span's bitmap once (4 plane words per 64
-// slots): a few ms per GiB of mapped heap. Memory: 256 bytes per mapped
+// slots): a few ms per GiB of mapped heap; the mark's verdict costs each
+// sweep of a span the same four plane words per 64 slots. Memory: 256 bytes per mapped
 // arena page (3.1% of the mapped heap; 0.5 byte per 16-byte slot), grown
 // with the arena, in a region above it that the arena never maps, plus the
 // fixed result block. Nothing is allocated until trackAges(1).
@@ -57,7 +64,7 @@
 import { agesBase, agesPlanesBase, agesLimit, AGE_PAGE_BYTES, WASM_PAGE, NONE } from "./layout";
 import { mappedPages } from "./pages";
 import {
-  allocBits, markBits, quarantineBits, spanBase, spanElemSize, spanNelems, spanNext, listHead, isSwept
+  allocBits, markBits, quarantineBits, spanBase, spanElemSize, spanNelems, spanNext, spanPages, listHead, isSwept
 } from "./spans";
 import { mutatorClock } from "./state";
 import { memoryGrown } from "./host";
@@ -78,6 +85,8 @@ let ageLength: u64 = FIRST_LENGTH;
 let ageStart: u64 = 0;
 let ticks: u64 = 0;
 let merges: u64 = 0;
+/** The epoch current at the last mark termination, which each span's sweep gives its marked, untagged slots (0: none). */
+let markEpoch: u64 = 0;
 /** Bytes of the planes made usable so far (memory grown up to agesPlanesBase + this). */
 let planeBytes: u64 = 0;
 
@@ -125,22 +134,32 @@ function ensurePlanes(): bool {
   store<u64>(pw, p3, 24);
 }
 
-/** Visits every object span: at mark termination (`atMark`) through its mark bits, else as described above. */
-function tagAll(tag: u64, atMark: bool): void {
+/** Tags span `s`: through its mark bits with untagging (the mark's verdict, `atMark`), else as a tick does. */
+function tagSpan(s: u32, tag: u64, atMark: bool): void {
+  if (!ASC_NO_ASSERT) assert(<u64>(s + spanPages(s)) * AGE_PAGE_BYTES <= planeBytes, "an object span outside the epoch planes");
+  let words = (spanNelems(s) + 63) >> 6;
+  let viaMark = atMark || !isSwept(s);
+  let bits = viaMark ? markBits(s) : allocBits(s);
+  for (let w: u32 = 0; w < words; w++) {
+    let present = load<u64>(bits + (<usize>w << 3));
+    if (!ASC_NO_ASSERT && !viaMark) present &= ~load<u64>(quarantineBits(s) + (<usize>w << 3));
+    tagWord(planeWord(s, w), present, tag, atMark);
+  }
+}
+
+/** A tick's pass over every object span. */
+function tagAll(tag: u64): void {
   if (!ensurePlanes()) { stop(); return; }
   for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
-    let s = listHead(c);
-    while (s != NONE) {
-      let words = (spanNelems(s) + 63) >> 6;
-      let viaMark = atMark || !isSwept(s);
-      let bits = viaMark ? markBits(s) : allocBits(s);
-      for (let w: u32 = 0; w < words; w++) {
-        let present = load<u64>(bits + (<usize>w << 3));
-        if (!ASC_NO_ASSERT && !viaMark) present &= ~load<u64>(quarantineBits(s) + (<usize>w << 3));
-        tagWord(planeWord(s, w), present, tag, atMark);
-      }
-      s = spanNext(s);
-    }
+    for (let s = listHead(c); s != NONE; s = spanNext(s)) tagSpan(s, tag, false);
+  }
+}
+
+/** Applies the last mark's verdict to every span not yet swept (a reader needs every tag current). */
+function catchUp(): void {
+  if (markEpoch == 0) return;
+  for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
+    for (let s = listHead(c); s != NONE; s = spanNext(s)) if (!isSwept(s)) tagSpan(s, markEpoch, true);
   }
 }
 
@@ -172,6 +191,7 @@ function mergeEpochs(): void {
       s = spanNext(s);
     }
   }
+  markEpoch = (markEpoch + 1) >> 1; // the pending verdict's epoch merges with the rest (0 stays 0)
   merges++;
 }
 
@@ -196,15 +216,33 @@ function enterCurrentEpoch(): void {
 export function ageAdvance(): void {
   if (!agesOn) return;
   ticks++;
-  tagAll(ageEpoch, false);
+  tagAll(ageEpoch);
   if (agesOn) enterCurrentEpoch();
 }
 
-/** Mark termination, before any sweep: untag what the mark did not reach, date what is new. */
+/**
+ * Mark termination, before any sweep: records the epoch each span's sweep
+ * will give the marked slots that have none (ageSweep). O(1) in the pause;
+ * an epoch that has just ended is closed by the next tick, outside it.
+ */
 export function ageMark(): void {
-  if (!agesOn) return;
-  if (mutatorClock >= ageEnd) ageAdvance();
-  tagAll(ageEpoch, true);
+  if (agesOn) markEpoch = ageEpoch; // the planes already cover every object span (ageCover): nothing grows in the pause
+}
+
+/**
+ * The allocation slow path made or took an object span: make sure the planes
+ * cover it. Planes grow here, with the arena, and never at mark termination
+ * (a memory.grow in the pause cost ~3 ms at churn's 1 M live objects).
+ */
+// @ts-ignore: decorator
+@inline export function ageCover(): void {
+  if (agesOn && <u64>mappedPages * AGE_PAGE_BYTES > planeBytes && !ensurePlanes()) stop();
+}
+
+/** Span `s` is about to be swept: untag what the last mark did not reach, date what is new (its mark bits are the verdict). */
+// @ts-ignore: decorator
+@inline export function ageSweep(s: u32): void {
+  if (agesOn) tagSpan(s, markEpoch, true);
 }
 
 /**
@@ -223,7 +261,8 @@ export function setAges(on: bool): bool {
   ageEnd = ageStart + ageLength;
   ticks = 0;
   merges = 0;
-  tagAll(1, false);
+  markEpoch = 0; // spans still unswept keep their alloc bits' view: the tick below dates them through their mark bits
+  tagAll(1);
   return agesOn;
 }
 
@@ -261,6 +300,7 @@ export function agesAddress(which: u32): usize {
  */
 export function countAges(from: u32, to: u32): f64 {
   if (!ensurePlanes()) return -1;
+  if (agesOn) catchUp();
   memory.fill(agesBase, 0, (<usize>abi.MAX_SITES * abi.AGES_SITE_SLOTS + 32 + abi.AGES_INFO_SLOTS) << 3);
   let dated: f64 = 0;
   for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {

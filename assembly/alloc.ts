@@ -36,7 +36,7 @@ import { addHeapLive, subHeapLive, heapLive, heapTrigger, revise } from "./pacer
 import { gcTrigger, gcCollect, noteGcWork } from "./gc";
 import { safePoint } from "./scheduler";
 import { allocBlack, tick, phase, mutatorClock, ALLOC_UNITS, PHASE_MARK } from "./state";
-import { ageEnd, ageAdvance } from "./ages";
+import { ageEnd, ageAdvance, ageCover } from "./ages";
 import { concurrent } from "./strategy";
 import { markNew, markNewSized } from "./mark";
 import { stackBytes } from "./roots";
@@ -257,6 +257,7 @@ function allocSlow(c: u32): usize {
   if (overTrigger()) gcTrigger(TRIGGER_HEAP);
   let p = refillAndAlloc(c);
   for (let attempt = 0; p == 0 && collectForSpace(attempt); attempt++) p = refillAndAlloc(c);
+  ageCover(); // the epoch planes cover a span the refill may have mapped
   return p;
 }
 
@@ -268,6 +269,7 @@ function allocLarge(bytes: u32): usize {
   deductSweepCredit(heapLive, <u64>pages * PAGE_SIZE, pages); // Go's mheap.allocSpan for a large object
   let s = spanOrCollect(LARGE_CLASS, SPAN_LARGE, pages);
   if (s == NONE) return 0;
+  ageCover();
   setBit(allocBits(s), 0);
   if (allocBlack) markNew(s, 0);
   setSpanAllocCount(s, 1);

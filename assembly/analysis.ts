@@ -619,6 +619,14 @@ function recordObject(p: usize, a: u32): void { put(U3, a, <u32>p); }
 // @ts-ignore: decorator
 @inline function info(i: i32, v: f64): void { store<f64>(anInfoBase + (<usize>i << 3), v); }
 
+let lapNs: f64 = 0;
+/** Records the wall time since the previous lap in info slot `i` (abi AI_NS_*): where an analysis spends its time. */
+function lap(i: i32): void {
+  let t = nowNs();
+  info(i, t - lapNs);
+  lapNs = t;
+}
+
 /**
  * Runs the analysis for `what` (abi ANALYZE_*; dominators include
  * retainers). Returns N ≥ 0, or −E_OUT_OF_MEMORY when the side tables do
@@ -628,8 +636,11 @@ export function analyze(what: u32): i32 {
   if ((what & abi.ANALYZE_DOMINATORS) != 0) what |= abi.ANALYZE_RETAINERS;
   if (fresh(what)) return <i32>objects;
   let t0 = nowNs();
+  lapNs = t0;
   computed = 0;
+  memory.fill(anInfoBase, 0, abi.INFO_SLOTS * 8);
   let n = markReachable();
+  lap(abi.AI_NS_REACH);
   // Four tables of n entries; U2 is last, so the predecessor lists can spill past it.
   if (!ensureRegion(<u64>n << 4)) return -abi.E_OUT_OF_MEMORY;
   objects = n;
@@ -660,6 +671,7 @@ export function analyze(what: u32): i32 {
       forEachReached(fillObject);
     }
     if (!ASC_NO_ASSERT) assert(get(RUNS, n) == <u32>nonTreeEdges, "predecessor lists disagree with the counts");
+    lap(abi.AI_NS_ORDER);
     // 3. Semidominators, in reverse preorder; the DFS parents (U1) become the ancestor links.
     MS = U0;
     ANC = U1;
@@ -669,8 +681,10 @@ export function analyze(what: u32): i32 {
       let lo = runStart(w);
       put(U0, w, get(RUNS, w) > lo ? load<u32>(PREDS + (<usize>lo << 2)) : NONE);
     }
+    lap(abi.AI_NS_SEMI);
     // 5. The same depth-first search again, for the parents, and each node's address.
     depthFirst(true, U1, U2, U3, 0);
+    lap(abi.AI_NS_RENUMBER);
     // 6. idom(w) = the nearest common ancestor of parent(w) and semi(w): walk up the idoms already known.
     IDOM = U2;
     for (let w: u32 = 1; w <= n; w++) {
@@ -719,11 +733,13 @@ export function analyze(what: u32): i32 {
       put(IDOM, i, carryIdom);
       put(U0, i, carrySize);
     }
+    lap(abi.AI_NS_TREE);
   }
   if (n > 0) {
     // 10. Breadth-first retainers; 11. the objects in address order.
     breadthFirst();
     forEachReached(recordObject);
+    lap(abi.AI_NS_RETAINERS);
   } else {
     maxDepth = 0;
   }
@@ -731,7 +747,6 @@ export function analyze(what: u32): i32 {
   stampClock = mutatorClock;
   stampVerify = verifyRuns;
   generation++;
-  memory.fill(anInfoBase, 0, abi.INFO_SLOTS * 8);
   info(abi.AI_OBJECTS, <f64>n);
   info(abi.AI_BYTES, <f64>reachedBytes);
   info(abi.AI_EDGES, <f64>edgeCount);

@@ -31,6 +31,7 @@ import {
 } from "./spans";
 import { quarantineOn, quarantineSlots } from "./quarantine";
 import { noteCorruption } from "./mark";
+import { ageSweep } from "./ages";
 import { NUM_CLASSES } from "../contract/abi";
 
 // @ts-ignore: decorator
@@ -64,6 +65,7 @@ export function noteAllocated(bytes: u64): void {
  */
 export function sweepSpan(s: u32): bool {
   if (isSwept(s)) return true;
+  ageSweep(s); // allocation epochs: the mark's verdict, while the mark bits still hold it (ages.ts)
   let n = spanNelems(s);
   let live = countBits(markBits(s), n);
   let count = spanAllocCount(s);

@@ -312,6 +312,15 @@ export const AI_GENERATION = 6; // analyses run so far
 export const AI_FLAGS = 7; // what it computed (ANALYZE_*)
 export const AI_MAX_DEPTH = 8; // longest shortest path from a root, in steps
 export const AI_NS = 9; // wall time of the analysis
+// … and of its phases (0 for a phase it did not run): the reachable set; the first depth-first search and the
+// predecessor lists; the semidominators; the second depth-first search; idoms, site unions, retained sizes and
+// the move to address order; the breadth-first retainers and the object table.
+export const AI_NS_REACH = 10;
+export const AI_NS_ORDER = 11;
+export const AI_NS_SEMI = 12;
+export const AI_NS_RENUMBER = 13;
+export const AI_NS_TREE = 14;
+export const AI_NS_RETAINERS = 15;
 export const INFO_SLOTS = 16;
 
 /** analysisAddress(AN_ROOTS): the root-slot entries analysisRoots wrote, PATH_STEP_WORDS u32 each (kind STEP_GLOBAL, STEP_PIN or STEP_STACK). */

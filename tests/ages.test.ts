@@ -81,6 +81,29 @@ for (const build of BUILDS) {
       expect(e.ageInfo()!.dated).toBe(500);
     });
 
+    test("before the sweep: a reader sees the mark's verdict, though each span applies it only when it is swept", async () => {
+      // The mark's verdict on the epochs is applied span by span as the sweep reaches each span, not in the mark
+      // termination pause; a reader between the two must still see only what the mark kept.
+      const e = await engine({ build, maxHeap: 64 << 20, trackAges: true, gogc: "off", barrier: "hybrid", markQuantum: 64 });
+      const [a, b] = [e.site("a"), e.site("b")];
+      const g = e.spawn();
+      const h = e.spawn();
+      e.allocList(g, 1000, a);
+      e.allocList(h, 1000, b);
+      e.yield(g, FIRST); // a tick dates all 2,000
+      expect(e.ageInfo()!.dated).toBe(2000);
+      e.exit(h); // b is garbage now
+      e.startCycle();
+      for (let i = 0; e.marking && i < 10_000; i++) e.yield(g, 1000);
+      expect(e.marking).toBe(false);
+      // The precondition: the mark has ended and nothing has been swept yet (yields do not sweep).
+      expect(e.stats().unsweptSpans).toBeGreaterThan(0);
+      expect(e.ageInfo()!.dated).toBe(1000);
+      expect(dated(e, 1, 15)).toEqual({ a: 1000 });
+      e.collect();
+      expect(dated(e, 1, 15)).toEqual({ a: 1000 });
+    });
+
     test("merging: when a 16th epoch would start, pairs merge and the length doubles; early objects stay in epoch 1", async () => {
       const e = await engine({ build, maxHeap: 64 << 20, trackAges: true, gogc: "off" });
       const [a, b] = [e.site("a"), e.site("b")];

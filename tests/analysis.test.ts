@@ -236,6 +236,11 @@ async function checkGraph(spec: GraphSpec, core: "debug" | "release" = "debug"):
   expect(dom.info.edges).toBe(ref.edges);
   expect(dom.info.tableBytes).toBe(16 * ref.reach.size + 4 * Math.max(0, dom.info.nonTreeEdges - ref.reach.size));
   expect(dom.info.maxDepth).toBe(Math.max(0, ...ref.dist.values()));
+  // The phase times are laps of one clock: none negative, and together no more than the whole.
+  const phases = Object.values(dom.info.phaseNs);
+  expect(phases.filter((x) => !(x >= 0))).toEqual([]);
+  expect(phases.reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(dom.info.ns);
+  if (ref.reach.size === 0) expect(dom.info.phaseNs.order + dom.info.phaseNs.retainers).toBe(0);
 
   for (let x = 0; x < b.handles.length; x++) {
     const h = at(b.handles, x);

@@ -207,6 +207,8 @@ export interface AnalysisInfo {
   maxDepth: number;
   /** Wall time of the analysis, ns. */
   ns: number;
+  /** … and of its phases, ns (0 for one it did not run): see contract/abi.ts AI_NS_REACH … AI_NS_RETAINERS. */
+  phaseNs: { reach: number; order: number; semi: number; renumber: number; tree: number; retainers: number };
 }
 
 function readInfo(core: Readonly<Core>): AnalysisInfo {
@@ -222,6 +224,14 @@ function readInfo(core: Readonly<Core>): AnalysisInfo {
     generation: f[base + abi.AI_GENERATION],
     maxDepth: f[base + abi.AI_MAX_DEPTH],
     ns: f[base + abi.AI_NS],
+    phaseNs: {
+      reach: f[base + abi.AI_NS_REACH],
+      order: f[base + abi.AI_NS_ORDER],
+      semi: f[base + abi.AI_NS_SEMI],
+      renumber: f[base + abi.AI_NS_RENUMBER],
+      tree: f[base + abi.AI_NS_TREE],
+      retainers: f[base + abi.AI_NS_RETAINERS],
+    },
   };
 }
 

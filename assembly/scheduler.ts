@@ -25,6 +25,18 @@
 //
 // Mark termination runs at the first safe point that finds no root job and
 // no grey object left.
+//
+// Fast and slow path (whippet's naming). Most safe points during a mark do
+// nothing but bookkeeping: the worker's earnings grow, the allocation takes
+// its bytes from an account still in credit. safePoint does exactly that
+// inline, with the same floating-point operations in the same order as the
+// slow path would, and calls safePointSlow only when a slice is due or the
+// account goes into debt (and the limiter allows an assist). Skipping the
+// termination check on the fast path changes nothing: mark work is done only
+// by slices and assists, each followed by the check, so after any safe point
+// of a mark markWorkDone() was false, and a safe point that does no work
+// cannot make it true (write barriers and stack scans only add grey objects;
+// the root jobs advance only in markWork). Work counts are unchanged.
 
 import { nowNs } from "./host";
 import { phase, mutatorClock, PHASE_MARK } from "./state";
@@ -59,23 +71,39 @@ export function resetAssistAccount(): void { hostCredit = 0; }
 /**
  * A safe point: the mutator has run since the last one (the mutator clock
  * says how long) and just allocated `bytes` as goroutine descriptor `d`
- * (0: no goroutine). Outside a mark this costs one branch in the caller.
+ * (0: no goroutine). Outside a mark this costs one branch in the caller;
+ * during one, a few loads, a division and a compare unless work is due.
  */
 export function safePoint(bytes: u64, d: usize): void {
   if (phase != PHASE_MARK || inGC) return;
+  earnBackground();
+  if (bgTime >= quantum) { safePointSlow(bytes, d); return; }
+  if (bytes == 0) return;
+  let credit = (d != 0 ? assistCredit(d) : hostCredit) - <f64>bytes;
+  if (credit < 0 && !limiting) { safePointSlow(bytes, d); return; }
+  if (d != 0) setAssistCredit(d, credit); else hostCredit = credit;
+}
+
+/** A safe point with work due: a background slice, an assist, or both; then mark termination if nothing is left. */
+function safePointSlow(bytes: u64, d: usize): void {
   setInGC(true);
-  backgroundWork();
+  backgroundSlice();
   if (bytes > 0) assist(<f64>bytes, d);
   if (phase == PHASE_MARK && markWorkDone()) markTermination(nowNs(), 0, 0);
   setInGC(false);
 }
 
-/** The background worker's share of the mutator time since the last safe point. */
-function backgroundWork(): void {
+/** The background worker earns its share of the mutator time since the last safe point. */
+// @ts-ignore: decorator
+@inline function earnBackground(): void {
   let units = <f64>(mutatorClock - lastSafeClock);
   lastSafeClock = mutatorClock;
   let u = <f64>pacer.bgPercent / 100;
   bgTime += units * u / (1 - u);
+}
+
+/** Runs a background slice if the worker has earned a quantum. */
+function backgroundSlice(): void {
   if (bgTime < quantum) return;
   let done = <f64>slice(EV_MARK_SLICE, quantum);
   pacer.bgScanCredit += done * 4;

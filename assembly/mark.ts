@@ -73,7 +73,8 @@ export function noteCorruption(p: usize): void {
 }
 
 /** The white case of shade(): check that `p` is a live object, then mark and queue it. */
-function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
+// @ts-ignore: decorator
+@inline function shadeSlow(s: u32, i: u32, p: usize, a: usize, marked: u64): bool {
   if (!isObjectStart(s, i, p)) { noteCorruption(p); return false; }
   store<u64>(a, marked);
   let elem = spanElemSize(s);

@@ -159,7 +159,8 @@ export function advanceEpoch(): void { epoch++; }
  * object: an object span, a slot below nelems, the slot's first byte, its
  * alloc bit set and not quarantined. The slow-path check of shade().
  */
-export function isObjectStart(s: u32, i: u32, p: usize): bool {
+// @ts-ignore: decorator
+@inline export function isObjectStart(s: u32, i: u32, p: usize): bool {
   let st = spanState(s);
   if (st != SPAN_SMALL && st != SPAN_LARGE) return false;
   if (i >= spanNelems(s)) return false;

@@ -46,7 +46,8 @@ let overflowed: bool = false;
  * True if the collector, looked at in the current mode, holds slot `i` of
  * span `s` live. A quarantined slot (debug core) is freed in every mode.
  */
-export function heldLive(s: u32, i: u32, m: i32): bool {
+// @ts-ignore: decorator
+@inline export function heldLive(s: u32, i: u32, m: i32): bool {
   if (m == VERIFY_AGAINST_MARK || !isSwept(s)) return testBit(markBits(s), i);
   return testBit(allocBits(s), i) && !isQuarantined(s, i);
 }
@@ -56,7 +57,8 @@ export function heldLive(s: u32, i: u32, m: i32): bool {
  * collector holds live, else why not (E_NOT_IN_HEAP, E_MISALIGNED, E_NOT_OBJECT, E_FREED).
  * Shared with the boundary checks of index.ts: one definition of "valid handle".
  */
-export function classify(p: usize, m: i32): i32 {
+// @ts-ignore: decorator
+@inline export function classify(p: usize, m: i32): i32 {
   let s = spanOf(p);
   // A page no span owns, inside the mapped arena, held objects once: freed, not "outside".
   if (s == NONE) return p - arenaBase < (<usize>mappedPages << 13) ? E_FREED : E_NOT_IN_HEAP;

@@ -24,14 +24,24 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BARRIERS as STRATEGIES } from "../dist/src/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const list = (v, d) => (v ?? d).split(",").map((s) => s.trim()).filter(Boolean);
 const LIVES = list(process.env.LIVES, "1000000,3000000,10000000").map(Number);
 const BARRIERS = list(process.env.BARRIERS, "hybrid,stw");
 const STEPS_PER_LIVE = Number(process.env.STEPS_PER_LIVE ?? 2);
-if (LIVES.some((n) => !Number.isInteger(n) || n < 1) || !(STEPS_PER_LIVE > 0)) {
-  console.error(`bench:pauses: LIVES must be positive integers and STEPS_PER_LIVE positive (got LIVES=${process.env.LIVES}, STEPS_PER_LIVE=${process.env.STEPS_PER_LIVE})`);
+if (LIVES.length === 0 || LIVES.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error(`bench:pauses: LIVES must be a comma-separated list of positive integers, got "${process.env.LIVES}"`);
+  process.exit(2);
+}
+if (!(STEPS_PER_LIVE > 0)) {
+  console.error(`bench:pauses: STEPS_PER_LIVE must be a positive number, got "${process.env.STEPS_PER_LIVE}"`);
+  process.exit(2);
+}
+const unknown = BARRIERS.filter((b) => !STRATEGIES.includes(b));
+if (unknown.length > 0) {
+  console.error(`bench:pauses: BARRIERS must name strategies (${STRATEGIES.join(", ")}), got "${unknown.join(",")}"`);
   process.exit(2);
 }
 

@@ -53,11 +53,11 @@
 // is off the end is u64.MAX, so it never fires). Measured on allocList
 // (16-byte objects, warm heap, release core, 60 interleaved samples against
 // the build before this module): no difference above noise, tracking off or
-// on (minimum 9.14 ns/object before, 8.78 off, 9.03 on). Each tick and each mark
-// termination reads every object span's bitmap once (4 plane words per 64
-// slots): a few ms per GiB of mapped heap; the mark's verdict costs each
-// sweep of a span the same four plane words per 64 slots. Memory: 256 bytes per mapped
-// arena page (3.1% of the mapped heap; 0.5 byte per 16-byte slot), grown
+// on (minimum 9.14 ns/object before, 8.78 off, 9.03 on). Each tick reads
+// every object span's bitmap once (4 plane words per 64 slots): a few ms per
+// GiB of mapped heap, on the allocation slow path, once per epoch; the
+// mark's verdict costs each sweep of a span the same four plane words per 64
+// slots, and mark termination one store. Memory: 256 bytes per mapped arena page (3.1% of the mapped heap; 0.5 byte per 16-byte slot), grown
 // with the arena, in a region above it that the arena never maps, plus the
 // fixed result block. Nothing is allocated until trackAges(1).
 

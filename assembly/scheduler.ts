@@ -28,9 +28,9 @@
 //
 // Fast and slow path (whippet's naming). Most safe points during a mark do
 // nothing but bookkeeping: the worker's earnings grow, the allocation takes
-// its bytes from an account still in credit. safePoint does exactly that
-// inline, with the same floating-point operations in the same order as the
-// slow path would, and calls safePointSlow only when a slice is due or the
+// its bytes from an account still in credit. safePoint does just that, with
+// the same floating-point operations in the same order as before the split,
+// and calls safePointSlow only when a slice is due or the
 // account goes into debt (and the limiter allows an assist). Skipping the
 // termination check on the fast path changes nothing: mark work is done only
 // by slices and assists, each followed by the check, so after any safe point

@@ -57,9 +57,10 @@
 // every object span's bitmap once (4 plane words per 64 slots): a few ms per
 // GiB of mapped heap, on the allocation slow path, once per epoch; the
 // mark's verdict costs each sweep of a span the same four plane words per 64
-// slots, and mark termination one store. Memory: 256 bytes per mapped arena page (3.1% of the mapped heap; 0.5 byte per 16-byte slot), grown
-// with the arena, in a region above it that the arena never maps, plus the
-// fixed result block. Nothing is allocated until trackAges(1).
+// slots, and mark termination one store. Memory: 256 bytes per mapped
+// arena page (3.1% of the mapped heap; 0.5 byte per 16-byte slot), grown
+// with the arena on the allocation slow path (ageCover), in a region above
+// it that the arena never maps, plus the fixed result block. Nothing is allocated until trackAges(1).
 
 import { agesBase, agesPlanesBase, agesLimit, AGE_PAGE_BYTES, WASM_PAGE, NONE } from "./layout";
 import { mappedPages } from "./pages";

@@ -148,20 +148,22 @@ function tagSpan(s: u32, tag: u64, atMark: bool): void {
   }
 }
 
+/** Tags every object span as a tick does, or (`verdict`) applies the mark's verdict to every span not yet swept. */
+function tagSpans(tag: u64, verdict: bool): void {
+  for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
+    for (let s = listHead(c); s != NONE; s = spanNext(s)) if (!verdict || !isSwept(s)) tagSpan(s, tag, verdict);
+  }
+}
+
 /** A tick's pass over every object span. */
 function tagAll(tag: u64): void {
   if (!ensurePlanes()) { stop(); return; }
-  for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
-    for (let s = listHead(c); s != NONE; s = spanNext(s)) tagSpan(s, tag, false);
-  }
+  tagSpans(tag, false);
 }
 
 /** Applies the last mark's verdict to every span not yet swept (a reader needs every tag current). */
 function catchUp(): void {
-  if (markEpoch == 0) return;
-  for (let c: u32 = 0; c < <u32>abi.NUM_CLASSES; c++) {
-    for (let s = listHead(c); s != NONE; s = spanNext(s)) if (!isSwept(s)) tagSpan(s, markEpoch, true);
-  }
+  if (markEpoch != 0) tagSpans(markEpoch, true);
 }
 
 /** Every tag e becomes ⌈e/2⌉: (e + 1) >> 1, bit-sliced over the four planes of every object span. */

@@ -104,8 +104,7 @@ function timeAnalysis(e: Engine, runs: number): Timed {
     infos.push(e.dominators().info);
   }
   info = infos[infos.length - 1];
-  const phase = (k: keyof Phases) => median(infos.map((i) => i.phaseNs[k]));
-  const phases: Phases = { reach: phase("reach"), order: phase("order"), semi: phase("semi"), renumber: phase("renumber"), tree: phase("tree"), retainers: phase("retainers") };
+  const phases = Object.fromEntries(Object.keys(info.phaseNs).map((k) => [k, median(infos.map((i) => i.phaseNs[k as keyof Phases]))])) as Phases;
   const marks: number[] = [];
   let markedObjects = 0;
   for (let r = 0; r < runs; r++) {

@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BARRIERS as STRATEGIES } from "../dist/src/index.js";
+import { fmtInt, fmtNs, fmtRatio } from "../dist/bench/format.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const list = (v, d) => (v ?? d).split(",").map((s) => s.trim()).filter(Boolean);
@@ -52,7 +53,7 @@ try {
     for (const barrier of BARRIERS) {
       const file = join(dir, `${barrier}-${live}.json`);
       const steps = Math.round(STEPS_PER_LIVE * live);
-      process.stderr.write(`  … churn live ${live.toLocaleString("en-US")}, ${steps.toLocaleString("en-US")} steps, ${barrier}\n`);
+      process.stderr.write(`  … churn live ${fmtInt(live)}, ${fmtInt(steps)} steps, ${barrier}\n`);
       const args = [join(ROOT, "bin", "tricolor.js"), "run", join(ROOT, "bench", "churn-peer.js"), "--live", String(live), "--steps", String(steps),
         "--barrier", barrier, "--max-heap", "3GiB", "--json", file];
       const r = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
@@ -65,16 +66,15 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const ms = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1e3).toFixed(1)} µs`);
 console.log(`longest global stop-the-world pause, churn (bench/churn-peer.js), steps = ${STEPS_PER_LIVE} × live, release core, one run each`);
 console.log("| barrier | live | cycles | pauses | max pause (wall) | max pause (work, words) | run wall |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) {
-  console.log(`| ${r.barrier} | ${r.live.toLocaleString("en-US")} | ${r.cycles} | ${r.pauses} | ${ms(r.maxNs)} | ${r.maxWords.toLocaleString("en-US")} | ${(r.wallNs / 1e9).toFixed(1)} s |`);
+  console.log(`| ${r.barrier} | ${fmtInt(r.live)} | ${r.cycles} | ${r.pauses} | ${fmtNs(r.maxNs)} | ${fmtInt(r.maxWords)} | ${fmtNs(r.wallNs)} |`);
 }
 for (const barrier of BARRIERS) {
   const mine = rows.filter((r) => r.barrier === barrier);
   if (mine.length < 2) continue;
   const spread = (k) => Math.max(...mine.map((r) => r[k])) / Math.max(1, Math.min(...mine.map((r) => r[k])));
-  console.log(`${barrier}: largest / smallest max pause across live ${mine.map((r) => r.live.toLocaleString("en-US")).join(", ")}: wall ${spread("maxNs").toFixed(2)}×, work ${mine.every((r) => r.maxWords === 0) ? "0 words at every size" : `${spread("maxWords").toFixed(2)}×`}`);
+  console.log(`${barrier}: largest / smallest max pause across live ${mine.map((r) => fmtInt(r.live)).join(", ")}: wall ${fmtRatio(spread("maxNs"))}, work ${mine.every((r) => r.maxWords === 0) ? "0 words at every size" : fmtRatio(spread("maxWords"))}`);
 }

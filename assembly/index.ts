@@ -29,7 +29,7 @@ import {
   gcCollect, gcTrigger, cycles, forcedCycles, pauseTotalNs, pauseMaxNs, setVerifyEachCycle as setVerify, lostAtMark,
   gcWork, gcWorkStw, gcWorkBackground, gcWorkAssist
 } from "./gc";
-import { safePoint, setQuantum } from "./scheduler";
+import { safePoint, setQuantum, setBackgroundShare } from "./scheduler";
 import * as pacer from "./pacer";
 import { limiterEnabledCount } from "./limiter";
 import { phase, tick, mutatorClock, PHASE_MARK, STACK_OP_UNITS } from "./state";
@@ -150,7 +150,7 @@ export function setMarkQuantum(words: u32): i32 {
 /** Background mark share of the time, percent (1–99; Go: 25). */
 export function setBackgroundPercent(p: u32): i32 {
   if (p < 1 || p > 99) return fail(abi.E_BAD_ARGUMENT, 0, p);
-  pacer.setBgPercent(p);
+  setBackgroundShare(p);
   repace();
   return abi.OK;
 }

@@ -28,15 +28,30 @@
 //
 // Fast and slow path (whippet's naming). Most safe points during a mark do
 // nothing but bookkeeping: the worker's earnings grow, the allocation takes
-// its bytes from an account still in credit. safePoint does just that, with
-// the same floating-point operations in the same order as before the split,
-// and calls safePointSlow only when a slice is due or the
-// account goes into debt (and the limiter allows an assist). Skipping the
-// termination check on the fast path changes nothing: mark work is done only
-// by slices and assists, each followed by the check, so after any safe point
-// of a mark markWorkDone() was false, and a safe point that does no work
-// cannot make it true (write barriers and stack scans only add grey objects;
-// the root jobs advance only in markWork). Work counts are unchanged.
+// its bytes from an account still in credit. So the worker's earnings are
+// kept lazily, in integers: each unit of mutator time earns p "shares"
+// (p = the background percent) and a word of work costs 100 − p of them, so
+// u/(1−u) words per unit, exactly, with no rounding to accumulate. Whenever
+// the earnings change (a mark starts, a slice runs, a setting changes), the
+// mutator-clock value at which they next reach a quantum is computed once
+// (bgDue); until then a safe point compares the clock with it and charges
+// its account: a compare and a branch, a subtraction and a store. Only a
+// due slice or an account in debt (and the limiter allowing an assist)
+// takes safePointSlow. Skipping the termination check on the fast path
+// changes nothing: mark work is done only by slices and assists, each
+// followed by the check, so after any safe point of a mark markWorkDone()
+// was false, and a safe point that does no work cannot make it true (write
+// barriers and stack scans only add grey objects; the root jobs advance only
+// in markWork).
+//
+// Before the integers, the earnings were a float sum of units·u/(1−u), one
+// term per safe point, whose rounding drifts: earned one unit at a time at
+// u = 60% with a 333-word quantum, it reached the quantum one safe point
+// late (223 units instead of ⌈333·40/60⌉ = 222; tests/pacer-go.test.ts).
+// So the integer form can start a slice a safe point earlier than the float
+// one did. On the scenarios (binary-trees, churn, producer-consumer,
+// lru-cache, under several strategies, shares and quanta) the per-cycle
+// background and assist words came out identical.
 
 import { nowNs } from "./host";
 import { phase, mutatorClock, PHASE_MARK } from "./state";
@@ -47,22 +62,60 @@ import * as pacer from "./pacer";
 import { EV_MARK_SLICE, EV_ASSIST } from "../contract/abi";
 
 // @ts-ignore: decorator
-@inline const MAX_BANKED_QUANTA: f64 = 32;
+@inline const MAX_BANKED_QUANTA: i64 = 32;
 // @ts-ignore: decorator
 @inline const OVER_ASSIST_QUANTA: f64 = 4;
 
 /** Words of mark work per background slice (default 4096): smaller interleaves the collector more finely. */
 let quantum: f64 = 4096;
-let bgTime: f64 = 0; // units of work the background worker has earned and not yet spent
-let lastSafeClock: u64 = 0; // mutator clock at the last safe point
+let quantumWords: i64 = 4096;
+let earned: i64 = 0; // the worker's unspent earnings, in shares (a word costs 100 − p), as of lastSafeClock
+let lastSafeClock: u64 = 0; // mutator clock up to which `earned` is counted
+let bgDue: u64 = u64.MAX_VALUE; // the first clock at which the earnings reach a quantum (while marking)
 let hostCredit: f64 = 0; // the assist account of allocations that name no goroutine
 
-export function setQuantum(words: u32): void { quantum = <f64>max<u32>(words, 1); }
+/** Words per slice; mid-mark, the earnings so far keep their value in words. */
+export function setQuantum(words: u32): void {
+  catchUp();
+  quantum = <f64>max<u32>(words, 1);
+  quantumWords = <i64>max<u32>(words, 1);
+  scheduleSlice();
+}
+
+/** What a unit of mutator time earns: p, the background percent. */
+// @ts-ignore: decorator
+@inline function sharesPerUnit(): i64 { return <i64>pacer.bgPercent; }
+/** What a word of background work costs: 100 − p. */
+// @ts-ignore: decorator
+@inline function sharesPerWord(): i64 { return 100 - <i64>pacer.bgPercent; }
+
+/** Sets the background share to `p` percent (1–99); mid-mark, the earnings so far keep their value in words (rounded toward zero). */
+export function setBackgroundShare(p: u32): void {
+  catchUp();
+  earned = earned * <i64>(100 - p) / sharesPerWord();
+  pacer.setBgPercent(p);
+  scheduleSlice();
+}
 
 /** A mark starts: the background worker starts with nothing banked. */
 export function beginMarkSchedule(): void {
-  bgTime = 0;
+  earned = 0;
   lastSafeClock = mutatorClock;
+  scheduleSlice();
+}
+
+/** Counts the earnings of the mutator time since lastSafeClock (saturating: the clock is a u64). */
+function catchUp(): void {
+  let units = mutatorClock - lastSafeClock;
+  lastSafeClock = mutatorClock;
+  let room = <u64>(i64.MAX_VALUE - max<i64>(earned, 0)) / <u64>sharesPerUnit();
+  earned = units >= room ? i64.MAX_VALUE : earned + <i64>units * sharesPerUnit();
+}
+
+/** Sets bgDue: the first clock value at which `earned` plus what the mutator earns from lastSafeClock on reaches a quantum. */
+function scheduleSlice(): void {
+  let need = quantumWords * sharesPerWord() - earned;
+  bgDue = need <= 0 ? lastSafeClock : lastSafeClock + <u64>((need + sharesPerUnit() - 1) / sharesPerUnit());
 }
 
 /** Clears the shared assist account (mark start, with every goroutine's). */
@@ -72,12 +125,12 @@ export function resetAssistAccount(): void { hostCredit = 0; }
  * A safe point: the mutator has run since the last one (the mutator clock
  * says how long) and just allocated `bytes` as goroutine descriptor `d`
  * (0: no goroutine). Outside a mark this costs one branch in the caller;
- * during one, a few loads, a division and a compare unless work is due.
+ * during one, a compare with bgDue and the account's charge unless work is due.
  */
-export function safePoint(bytes: u64, d: usize): void {
+// @ts-ignore: decorator
+@inline export function safePoint(bytes: u64, d: usize): void {
   if (phase != PHASE_MARK || inGC) return;
-  earnBackground();
-  if (bgTime >= quantum) { safePointSlow(bytes, d); return; }
+  if (mutatorClock >= bgDue) { safePointSlow(bytes, d); return; }
   if (bytes == 0) return;
   let credit = (d != 0 ? assistCredit(d) : hostCredit) - <f64>bytes;
   if (credit < 0 && !limiting) { safePointSlow(bytes, d); return; }
@@ -87,27 +140,21 @@ export function safePoint(bytes: u64, d: usize): void {
 /** A safe point with work due: a background slice, an assist, or both; then mark termination if nothing is left. */
 function safePointSlow(bytes: u64, d: usize): void {
   setInGC(true);
+  catchUp();
   backgroundSlice();
   if (bytes > 0) assist(<f64>bytes, d);
   if (phase == PHASE_MARK && markWorkDone()) markTermination(nowNs(), 0, 0);
   setInGC(false);
 }
 
-/** The background worker earns its share of the mutator time since the last safe point. */
-// @ts-ignore: decorator
-@inline function earnBackground(): void {
-  let units = <f64>(mutatorClock - lastSafeClock);
-  lastSafeClock = mutatorClock;
-  let u = <f64>pacer.bgPercent / 100;
-  bgTime += units * u / (1 - u);
-}
-
-/** Runs a background slice if the worker has earned a quantum. */
+/** Runs a background slice if the worker has earned a quantum; either way, schedules the next. */
 function backgroundSlice(): void {
-  if (bgTime < quantum) return;
-  let done = <f64>slice(EV_MARK_SLICE, quantum);
-  pacer.bgScanCredit += done * 4;
-  bgTime = done < quantum ? 0 : min<f64>(bgTime - done, quantum * MAX_BANKED_QUANTA);
+  if (earned >= quantumWords * sharesPerWord()) {
+    let done = <f64>slice(EV_MARK_SLICE, quantum);
+    pacer.bgScanCredit += done * 4;
+    earned = done < quantum ? 0 : min<i64>(earned - <i64>done * sharesPerWord(), quantumWords * sharesPerWord() * <i64>MAX_BANKED_QUANTA);
+  }
+  scheduleSlice();
 }
 
 /** Charges an allocation of `bytes` to `d`'s assist account and pays any debt (Go's gcAssistAlloc). */

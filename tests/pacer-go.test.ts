@@ -112,18 +112,48 @@ describe("at the goal at mark start (a memory limit below the live heap)", () =>
   });
 });
 
-describe("assists (gcAssistAlloc)", () => {
-  /** A cycle in progress over a 100,000-node list on goroutine h, nothing scanned yet. */
-  async function markingOverList(options: EngineOptions): Promise<{ e: Engine; h: number }> {
-    const e = await loadEngine({ build: "debug", barrier: "hybrid", recordEvents: "all", ...options });
-    const h = e.spawn();
-    e.allocList(h, 100_000);
-    e.collect();
-    e.startCycle();
-    expect(e.marking).toBe(true);
-    return { e, h };
-  }
+/** A cycle in progress over a 100,000-node list on goroutine h, nothing scanned yet. */
+async function markingOverList(options: EngineOptions): Promise<{ e: Engine; h: number }> {
+  const e = await loadEngine({ build: "debug", barrier: "hybrid", recordEvents: "all", ...options });
+  const h = e.spawn();
+  e.allocList(h, 100_000);
+  e.collect();
+  e.startCycle();
+  expect(e.marking).toBe(true);
+  return { e, h };
+}
 
+describe("the background worker (gcBgMarkWorker's share)", () => {
+  // Each unit of mutator time earns u/(1−u) words of background work (u = the background share),
+  // and a slice of one quantum runs at the first safe point where the earnings reach it. In
+  // integers: the first slice comes after ⌈quantum·(100 − p)/p⌉ units. Earned one unit per safe
+  // point, the sum must not drift: a float sum of 1/3 per step misses the quantum at u = 25%.
+  it.each([
+    [25, 4096],
+    [60, 333],
+    [1, 64],
+    [99, 7],
+  ])("at a %i percent share and a %i-word quantum, the first slice comes at the safe point where the earnings reach a quantum, even one unit at a time", async (p, quantum) => {
+    const due = Math.ceil((quantum * (100 - p)) / p);
+    const { e, h } = await markingOverList({ backgroundPercent: p, markQuantum: quantum });
+    const cycle = e.cycles.length + 1;
+    const slices = (): number => e.slices.filter((s) => s.kind === "background" && s.cycle === cycle).length;
+    let units = 0;
+    while (slices() === 0 && units < 2 * due) {
+      e.yield(h, 1);
+      units++;
+    }
+    expect(units).toBe(due);
+    // Banked earnings are spent one slice per safe point: at once, another quantum's worth runs no slice before its due.
+    const { e: e2, h: h2 } = await markingOverList({ backgroundPercent: p, markQuantum: quantum });
+    e2.yield(h2, due - 1);
+    expect(e2.slices.filter((s) => s.kind === "background" && s.cycle === e2.cycles.length + 1)).toEqual([]);
+    e2.yield(h2, 1);
+    expect(e2.slices.filter((s) => s.kind === "background" && s.cycle === e2.cycles.length + 1).length).toBe(1);
+  });
+});
+
+describe("assists (gcAssistAlloc)", () => {
   it("the first allocation of a mark owes less than gcOverAssistWork, and assists exactly that: 64 KiB of scan work", async () => {
     const { e, h } = await markingOverList({});
     const before = e.slices.length;
@@ -167,7 +197,7 @@ describe("assists (gcAssistAlloc)", () => {
 });
 
 describe("the GC CPU limiter (mgclimit.go)", () => {
-  it.each(["stw", "dijkstra", "yuasa", "hybrid"] as const)("%s: leaky-cache under a 4 MiB memory limit keeps GC at most 55%% of the mutator-clock time", async (barrier) => {
+  it.each(["stw", "dijkstra", "yuasa", "hybrid"] as const)("%s: leaky-cache under a 4 MiB memory limit keeps GC at most 55 percent of the mutator-clock time", async (barrier) => {
     const r = await runScenario(scenarios.get("leaky-cache")!, (o) => loadEngine({ ...o, build: "release", barrier, memoryLimit: 4 * MiB }));
     expect(r.gc.gcWorkFraction).toBeLessThanOrEqual(0.55);
     // The limit is below the live heap: without the limiter GC would take most of the time.

@@ -68,11 +68,11 @@
 
 import {
   verifyBitsBase, verifyQueueBase, queueCap, globalsBase, globalsCount, analysisBase, anSitesBase, anTopBase, anPathBase,
-  anInfoBase, anScratchBase, pageSpanBase, goroutineMaskBase, profileBase, NONE, WASM_PAGE, BITMAP_BYTES_PER_PAGE, AN_SCRATCH_BYTES
+  anInfoBase, anScratchBase, goroutineMaskBase, profileBase, NONE, WASM_PAGE, BITMAP_BYTES_PER_PAGE, AN_SCRATCH_BYTES
 } from "./layout";
 import { mappedPages } from "./pages";
 import {
-  spanOf, slotIndex, spanState, spanBase, spanElemSize, spanNelems, spanPages, verifyBits, spanAux, setSpanAux, countBits,
+  spanOf, slotIndex, pageOwner, pageEntryOf, entrySlot, spanState, spanBase, spanElemSize, spanNelems, spanPages, verifyBits, spanAux, setSpanAux, countBits,
   setBit, SPAN_SMALL, SPAN_LARGE, SPAN_STACK
 } from "./spans";
 import {
@@ -132,11 +132,12 @@ export function freshFlags(): u32 {
  * that names no object is simply not reached.
  */
 export function denseIndex(p: usize): u32 {
-  let s = spanOf(p);
+  let e = pageEntryOf(p); // span and slot from one load (spans.ts)
+  let s = <u32>e;
   if (s == NONE) return 0;
   let st = spanState(s);
   if (st != SPAN_SMALL && st != SPAN_LARGE) return 0;
-  let i = slotIndex(s, p);
+  let i = entrySlot(e, p);
   if (i >= spanNelems(s) || spanBase(s) + <usize>i * spanElemSize(s) != p) return 0;
   let bits = verifyBits(s);
   let wi = i >> 6;
@@ -223,7 +224,7 @@ function markReachable(): u32 {
     overflowed = false;
     let p: u32 = 0;
     while (p < mappedPages) {
-      let s = load<u32>(pageSpanBase + (<usize>p << 2));
+      let s = pageOwner(p);
       if (s != p) { p++; continue; }
       p += spanPages(s);
       let st = spanState(s);
@@ -241,7 +242,7 @@ function markReachable(): u32 {
   let running: u32 = 0;
   let p: u32 = 0;
   while (p < mappedPages) {
-    let s = load<u32>(pageSpanBase + (<usize>p << 2));
+    let s = pageOwner(p);
     if (s != p) { p++; continue; }
     p += spanPages(s);
     let st = spanState(s);
@@ -261,7 +262,7 @@ function forEachReached(visit: (p: usize, a: u32) => void): void {
   let a: u32 = 0;
   let p: u32 = 0;
   while (p < mappedPages) {
-    let s = load<u32>(pageSpanBase + (<usize>p << 2));
+    let s = pageOwner(p);
     if (s != p) { p++; continue; }
     p += spanPages(s);
     let st = spanState(s);

@@ -23,10 +23,10 @@
 // in address order and their colours, 2 bits a slot. A heap larger than one
 // block is read in chunks: heapMap(next) from the page the last call stopped at.
 
-import { pageSpanBase, arenaBase, NONE } from "./layout";
+import { arenaBase, NONE } from "./layout";
 import { mappedPages } from "./pages";
 import {
-  spanOf, slotIndex, spanState, spanClass, spanElemSize, spanNelems, spanBase, spanPages, allocBits, markBits, testBit,
+  spanOf, slotIndex, pageOwner, spanState, spanClass, spanElemSize, spanNelems, spanBase, spanPages, allocBits, markBits, testBit,
   isQuarantined, SPAN_SMALL, SPAN_LARGE, SPAN_STACK
 } from "./spans";
 import { greyQueueLength, greyQueueEntry, greyQueueOverflowed } from "./mark";
@@ -59,7 +59,7 @@ export function heapMap(fromPage: u32): u32 {
   let next = COLOURS_START;
   let p = fromPage;
   while (p < mappedPages) {
-    let s = load<u32>(pageSpanBase + (<usize>p << 2));
+    let s = pageOwner(p);
     if (s != p) { p++; continue; } // a free page (NONE) or inside a span already passed
     let words = (spanNelems(s) + 15) >> 4;
     if (n == <u32>abi.HM_MAX_SPANS || next + words > BLOCK_WORDS) break;

@@ -7,7 +7,7 @@
 //  ├──────────────────────┤ __heap_base rounded up to 64 KiB
 //  │ per-site tables      │ allocated and live objects/bytes, 16 B per site each (sites.ts)
 //  │ analysis blocks      │ sites, top retainers, path, info, scratch (analysis.ts)
-//  │ page → span  u32/pg  │ start page of the span that owns each page
+//  │ page → span  8 B/pg  │ start page of the span that owns each page, and its slot divisor (spans.ts)
 //  │ span table   64 B/pg │ descriptor at each span's start page (spans.ts)
 //  │ alloc bits   64 B/pg │ 512 bits per page: enough for 16-byte slots
 //  │ mark bits    64 B/pg │ the colour: set = grey or black
@@ -48,6 +48,9 @@ import {
 @inline export const BITMAP_BYTES_PER_PAGE: u32 = 64;
 // @ts-ignore: decorator
 @inline export const SPAN_BYTES: u32 = 64;
+/** A page's entry in the page → span table: the owning span's start page (NONE if free), then that span's divMul (spans.ts). */
+// @ts-ignore: decorator
+@inline export const PAGE_ENTRY_BYTES: u32 = 8;
 // @ts-ignore: decorator
 @inline export const CACHE_BYTES: u32 = 32;
 // @ts-ignore: decorator
@@ -136,7 +139,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   let fifo: u32 = ASC_NO_ASSERT ? 0 : max<u32>(pages * 64, 1024);
   let qTables: u64 = ASC_NO_ASSERT ? 0 : <u64>pages * BITMAP_BYTES_PER_PAGE + <u64>fifo * 4;
   // u64 arithmetic: a careless max-heap must fail cleanly, not wrap around.
-  let need: u64 = <u64>c + <u64>pages * (4 + SPAN_BYTES + 3 * BITMAP_BYTES_PER_PAGE) + (<u64>pages >> 3) + qTables
+  let need: u64 = <u64>c + <u64>pages * (PAGE_ENTRY_BYTES + SPAN_BYTES + 3 * BITMAP_BYTES_PER_PAGE) + (<u64>pages >> 3) + qTables
     + <u64>globals * 4 + <u64>goroutines * G_BYTES + <u64>queueEntries * 8 + 2 * <u64>WASM_PAGE
     + <u64>NUM_CLASSES * (CACHE_BYTES + CLASS_LIST_BYTES) + 8 * <u64>(STATS_SLOTS + VERIFY_SLOTS + PROFILE_SLOTS + CYCLE_SLOTS)
     + <u64>SITE_TABLES_BYTES + <u64>AN_BLOCKS_BYTES
@@ -154,7 +157,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   anPathBase = c;         c = region(c, <usize>PATH_MAX_STEPS * PATH_STEP_WORDS * 4);
   anInfoBase = c;         c = region(c, <usize>INFO_SLOTS * 8);
   anScratchBase = c;      c = region(c, AN_SCRATCH_BYTES);
-  pageSpanBase = c;       c = region(c, <usize>pages * 4);
+  pageSpanBase = c;       c = region(c, <usize>pages * PAGE_ENTRY_BYTES);
   spanTableBase = c;      c = region(c, <usize>pages * SPAN_BYTES);
   allocBitsBase = c;      c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
   markBitsBase = c;       c = region(c, <usize>pages * BITMAP_BYTES_PER_PAGE);
@@ -199,7 +202,7 @@ export function layOut(pages: u32, globals: u32, goroutines: u32, queueEntries: 
   let have = <usize>memory.size() * WASM_PAGE;
   if (arenaBase > have && memory.grow(<i32>((arenaBase - have) / WASM_PAGE)) < 0) return false;
   // Page → span entries start as NONE: no page belongs to a span yet.
-  memory.fill(pageSpanBase, 0xff, <usize>pages * 4);
+  memory.fill(pageSpanBase, 0xff, <usize>pages * PAGE_ENTRY_BYTES);
   initialized = true;
   return true;
 }

@@ -26,7 +26,7 @@
 // Invariant at the end of drainAll(): no black object points to a white one.
 
 import { queueBase, queueCap, NONE } from "./layout";
-import { spanOf, slotIndex, markBits, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext, isObjectStart } from "./spans";
+import { pageEntryOf, entrySlot, markBits, spanElemSize, spanNelems, spanBase, testBit, listHead, spanNext, isObjectStart } from "./spans";
 import { countLive, resetLiveSites } from "./sites";
 import { NPTR_MASK, HEADER_BYTES, NUM_CLASSES, HDR_META, SITE_SHIFT } from "../contract/abi";
 
@@ -62,9 +62,10 @@ export function noteCorruption(p: usize): void {
 // @ts-ignore: decorator
 @inline export function shade(p: usize): bool {
   if (p == 0) return false;
-  let s = spanOf(p);
+  let e = pageEntryOf(p); // the slot index from the page entry: the mark word's miss need not wait for the descriptor's
+  let s = <u32>e;
   if (s == NONE) { noteCorruption(p); return false; }
-  let i = slotIndex(s, p);
+  let i = entrySlot(e, p);
   let a = markBits(s) + ((<usize>i >> 6) << 3);
   let w = load<u64>(a);
   let m = <u64>1 << (i & 63);

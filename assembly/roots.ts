@@ -15,7 +15,7 @@
 //   ├ +0 status  ├ +8  stack span   ├ +16 sp (words)  ├ +24 frames      ├ +32 cycle its stack was scanned in
 //   └ +4 gen     └ +12 capacity     └ +20 fp           └ +28 next free   ├ +36 cycle it was written in after that scan
 //                                                                         └ +40 assist credit, bytes (f64; Go's gcAssistBytes)
-//   ├ +48 label (spawn's; 0 none)  ├ +52 cycle it was last acted as in  ├ +56 escape-candidate list (escapes.ts)  └ +60 —
+//   ├ +48 label (spawn's; 0 none)  ├ +52 cycle it was last acted as in  ├ +56 escape-candidate list (escapes.ts)  └ +60 stack base address
 //
 // Looking up a goroutine (lookup) has no effect at all: read-only queries
 // never change a run. Acting as one (index.ts `acted`) records the cycle it
@@ -52,7 +52,7 @@ import { spanOrCollect } from "./alloc";
 import { shade } from "./mark";
 import {
   E_NO_GOROUTINE, E_GOROUTINE_EXITED, E_NO_FRAME, E_OUT_OF_MEMORY, E_TOO_MANY_GOROUTINES, OK, GD_STATUS, GD_GEN, GD_STACK, GD_CAP, GD_SP,
-  GD_FP, GD_FRAMES, GD_NEXT, GD_SCANNED, GD_DIRTY, GD_ASSIST, GD_LABEL, GD_ACTED, GD_LOCALS
+  GD_FP, GD_FRAMES, GD_NEXT, GD_SCANNED, GD_DIRTY, GD_ASSIST, GD_LABEL, GD_ACTED, GD_LOCALS, GD_STACK_BASE
 } from "../contract/abi";
 import { phase, markCycle, barrierOn, PHASE_MARK } from "./state";
 import { rescanDirtyStacks, shadeStackMoves, shadeOld } from "./strategy";
@@ -85,6 +85,8 @@ import { rescanDirtyStacks, shadeStackMoves, shadeOld } from "./strategy";
 @inline const G_ACTED: usize = GD_ACTED;
 // @ts-ignore: decorator
 @inline export const G_LOCALS: usize = GD_LOCALS;
+// @ts-ignore: decorator
+@inline const G_STACK_BASE: usize = GD_STACK_BASE;
 // @ts-ignore: decorator
 @inline const STATUS_FREE: u32 = 0;
 // @ts-ignore: decorator
@@ -213,7 +215,7 @@ export function resetAssistCredits(): void {
 }
 
 // @ts-ignore: decorator
-@inline function stackWords(d: usize): usize { return spanBase(load<u32>(d, G_STACK)); }
+@inline function stackWords(d: usize): usize { return <usize>load<u32>(d, G_STACK_BASE); }
 
 /** Starts a goroutine with one empty frame and label `label`. Returns its id (≥ MIN_GOROUTINE_ID), or an error code. */
 export function spawn(label: u32): u32 {
@@ -234,7 +236,7 @@ export function spawn(label: u32): u32 {
   if (gen == 0) gen = 1;
   store<u32>(d, STATUS_LIVE, G_STATUS);
   store<u32>(d, gen, G_GEN);
-  store<u32>(d, s, G_STACK);
+  setStack(d, s);
   store<u32>(d, INITIAL_STACK_PAGES * PAGE_SIZE / 4, G_CAP);
   store<u32>(spanBase(s), NONE); // frame 0 header: no previous frame
   store<u32>(d, 1, G_SP);
@@ -270,6 +272,12 @@ export function exitGoroutine(d: usize): void {
   liveGoroutines--;
 }
 
+/** Gives `d` stack span `s`: its index, and its base address, which every stack access reads (stackWords). */
+function setStack(d: usize, s: u32): void {
+  store<u32>(d, s, G_STACK);
+  store<u32>(d, <u32>spanBase(s), G_STACK_BASE);
+}
+
 /** A stack span of `pages` pages, collecting first if the heap is full; NONE if it still does not fit. */
 function newStack(pages: u32): u32 {
   stackBytesWanted = pages * PAGE_SIZE;
@@ -291,7 +299,7 @@ function ensure(d: usize, n: u32): i32 {
   memory.copy(spanBase(s), spanBase(old), <usize>sp << 2);
   stackBytes += <u64>(pages - spanPages(old)) * PAGE_SIZE;
   releaseSpan(old);
-  store<u32>(d, s, G_STACK);
+  setStack(d, s);
   store<u32>(d, newCap, G_CAP);
   return OK;
 }

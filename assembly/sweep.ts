@@ -23,10 +23,10 @@
 //    runtime.GC() returns (Go's finishsweep_m and the end of GC()).
 // A span with no live object after sweeping goes back to the page heap.
 
-import { NONE, pageSpanBase, PAGE_SIZE } from "./layout";
+import { NONE, PAGE_SIZE } from "./layout";
 import { mappedPages } from "./pages";
 import {
-  isSwept, setSwept, allocBits, markBits, quarantineBits, spanNelems, spanElemSize, spanAllocCount, setSpanAllocCount,
+  isSwept, setSwept, pageOwner, allocBits, markBits, quarantineBits, spanNelems, spanElemSize, spanAllocCount, setSpanAllocCount,
   bitmapBytes, countBits, releaseSpan, listHead, spanNext, setListCursor, spanState, spanPages, checkSpan, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { quarantineOn, quarantineSlots } from "./quarantine";
@@ -140,7 +140,7 @@ export function startSweep(n: u32, pagesInUse: u64, liveBasis: u64, trigger: u64
 function sweepOne(): bool {
   while (unsweptSpans > 0 && sweepPage < mappedPages) {
     let p = sweepPage;
-    let s = load<u32>(pageSpanBase + (<usize>p << 2));
+    let s = pageOwner(p);
     if (s != p) { sweepPage++; continue; } // a free page, or not a span's first page
     sweepPage += spanPages(s);
     let st = spanState(s);
@@ -182,7 +182,7 @@ export function reclaim(npages: u32): void {
   reclaimCredit = 0;
   while (need > 0 && reclaimPage < mappedPages && unsweptSpans > 0) {
     let p = reclaimPage;
-    let s = load<u32>(pageSpanBase + (<usize>p << 2));
+    let s = pageOwner(p);
     if (s != p) { reclaimPage++; continue; }
     let n = spanPages(s);
     reclaimPage += n;

@@ -24,7 +24,7 @@
 import { verifyBlockBase, verifyBitsBase, verifyQueueBase, queueCap, arenaBase, NONE, BITMAP_BYTES_PER_PAGE } from "./layout";
 import { mappedPages } from "./pages";
 import {
-  spanOf, slotIndex, spanState, spanBase, spanElemSize, spanNelems, allocBits, markBits, verifyBits,
+  spanOf, slotIndex, pageEntryOf, entrySlot, spanState, spanBase, spanElemSize, spanNelems, allocBits, markBits, verifyBits,
   isSwept, testBit, setBit, listHead, spanNext, isQuarantined, SPAN_SMALL, SPAN_LARGE
 } from "./spans";
 import { forEachRoot } from "./roots";
@@ -59,13 +59,14 @@ let overflowed: bool = false;
  */
 // @ts-ignore: decorator
 @inline export function classify(p: usize, m: i32): i32 {
-  let s = spanOf(p);
+  let e = pageEntryOf(p); // one load for span and slot (spans.ts): the bitmap's miss overlaps the descriptor's
+  let s = <u32>e;
   // A page no span owns, inside the mapped arena, held objects once: freed, not "outside".
   if (s == NONE) return p - arenaBase < (<usize>mappedPages << 13) ? E_FREED : E_NOT_IN_HEAP;
   if (p & 7) return E_MISALIGNED;
   let st = spanState(s);
   if (st != SPAN_SMALL && st != SPAN_LARGE) return E_NOT_OBJECT;
-  let i = slotIndex(s, p);
+  let i = entrySlot(e, p);
   if (spanBase(s) + <usize>i * spanElemSize(s) != p) return E_MISALIGNED;
   if (i >= spanNelems(s)) return E_NOT_OBJECT;
   return heldLive(s, i, m) ? OK : E_FREED;

@@ -368,6 +368,7 @@ export const GD_ASSIST = 40; // f64
 export const GD_LABEL = 48; // label id given to spawn (0: none; the host names them)
 export const GD_ACTED = 52; // the cycle it was last acted as in: markCycle then (the cycle in progress, or the last one)
 export const GD_LOCALS = 56; // head of its escape-candidate list (assembly/escapes.ts), NONE if empty
+export const GD_STACK_BASE = 60; // address of the stack span's first word (the span's base, kept here: every stack access needs it)
 export const GD_BYTES = 64;
 export const MAX_LABELS = 65536;
 

@@ -28,8 +28,9 @@
 //
 // Invariants, asserted by checkSpan() on the debug core whenever a span is
 // created, swept or released: a page belongs to at most one span; the
-// page→span entry of every page of a span names its start page; allocCount
-// of a span outside an allocation cache equals popcount(alloc bits).
+// page→span entry of every page of a span names its start page and holds
+// its divMul; allocCount of a span outside an allocation cache equals
+// popcount(alloc bits).
 
 import {
   pageSpanBase, spanTableBase, allocBitsBase, markBitsBase, verifyBitsBase, quarantineBitsBase, classListBase, arenaBase,
@@ -269,7 +270,7 @@ export function newSpan(c: u32, state: u32, npages: u32): u32 {
   store<u32>(d, epoch, SP_SWEPT);
   store<u32>(d, <u32>(0xffffffff / elem) + 1, SP_DIVMUL);
   store<u32>(d, <u32>pageAddress(s), SP_BASE);
-  let entry = <u64>s | (<u64>load<u32>(d, SP_DIVMUL) << 32);
+  let entry = <u64>s | (<u64>load<u32>(d, SP_DIVMUL) << 32); // the page entries' copy (see the header)
   for (let i: u32 = 0; i < npages; i++) store<u64>(pageSpanBase + (<usize>(s + i) << 3), entry);
   let bytes = <usize>npages * BITMAP_BYTES_PER_PAGE;
   memory.fill(allocBits(s), 0, bytes);

@@ -11,8 +11,8 @@
  *    work proportional to the live heap (about 3× from 20 k to 60 k: it is
  *    the whole mark), hybrid's does a handful of words at both sizes;
  *  - bad input to bench/pauses.mjs (LIVES=abc, LIVES=0, an unknown barrier,
- *    STEPS_PER_LIVE=-1): exit 2 with one message naming the variable, before
- *    anything runs.
+ *    STEPS_PER_LIVE=-1, RUNS=0, RUNS=1.5): exit 2 with one message naming the
+ *    variable, before anything runs.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
@@ -30,7 +30,7 @@ describe("benchmark scripts", () => {
   });
 
   test("bench:pauses: stw's largest pause grows with the live heap, hybrid's stays a few words", () => {
-    const r = run(["bench/pauses.mjs"], { LIVES: "20000,60000", BARRIERS: "hybrid,stw" });
+    const r = run(["bench/pauses.mjs"], { LIVES: "20000,60000", BARRIERS: "hybrid,stw", RUNS: "2" });
     expect(r.status).toBe(0);
     const rows = new Map<string, number>();
     for (const m of r.stdout.matchAll(/^\| (\w+) \| ([\d,]+) \| \d+ \| \d+ \| [^|]+ \| ([\d,]+) \| [^|]+ \|$/gm)) {
@@ -52,6 +52,8 @@ describe("benchmark scripts", () => {
     [{ LIVES: "0" }, /LIVES must be a comma-separated list of positive integers, got "0"/],
     [{ LIVES: "1000", BARRIERS: "hybrd" }, /BARRIERS must name strategies \(stw, dijkstra, yuasa, hybrid, none\), got "hybrd"/],
     [{ LIVES: "1000", STEPS_PER_LIVE: "-1" }, /STEPS_PER_LIVE must be a positive number, got "-1"/],
+    [{ LIVES: "1000", RUNS: "0" }, /RUNS must be a positive integer, got "0"/],
+    [{ LIVES: "1000", RUNS: "1.5" }, /RUNS must be a positive integer, got "1.5"/],
   ])("bench:pauses refuses bad input %o before running anything", (env, message) => {
     const r = run(["bench/pauses.mjs"], env);
     expect(r.status).toBe(2);

@@ -81,8 +81,8 @@ try {
       }
       const same = (k) => runs.every((x) => x[k] === runs[0][k]);
       if (!same("maxWords") || !same("cycles") || !same("pauses")) throw new Error(`${barrier} at live ${live}: the runs disagree on work, cycles or pauses (${JSON.stringify(runs)})`);
-      const ns = runs.map((x) => x.maxNs).sort((a, b) => a - b);
-      rows.push({ live, barrier, ...runs[0], maxNs: median(ns), minNs: ns[0], topNs: ns[ns.length - 1], wallNs: median(runs.map((x) => x.wallNs)) });
+      const ns = runs.map((x) => x.maxNs);
+      rows.push({ live, barrier, ...runs[0], maxNs: median(ns), minNs: Math.min(...ns), topNs: Math.max(...ns), wallNs: median(runs.map((x) => x.wallNs)) });
     }
   }
 } finally {

@@ -150,17 +150,29 @@ export function advanceEpoch(): void { epoch++; }
   return load<u64>(pageSpanBase + ((off >> 13) << 3));
 }
 
+/**
+ * Slot index of byte `offset` into a span whose slots are `divMul`'s size
+ * (Go's mbitmap.go objIndex / mspan.divideByElemSize): (offset · divMul) >> 32,
+ * exact for every offset inside a span (the header says why). The one place
+ * the formula is written; slotIndex and entrySlot differ only in where they
+ * read the span's base and divMul.
+ */
+// @ts-ignore: decorator
+@inline function objIndex(offset: usize, divMul: u32): u32 {
+  return <u32>((<u64>offset * <u64>divMul) >> 32);
+}
+
 /** Slot index of address `a` in the span of its page entry `e` (slotIndex without the descriptor). */
 // @ts-ignore: decorator
 @inline export function entrySlot(e: u64, a: usize): u32 {
-  return <u32>((<u64>(a - pageAddress(<u32>e)) * (e >> 32)) >> 32);
+  return objIndex(a - pageAddress(<u32>e), <u32>(e >> 32));
 }
 
 /** Slot index of address `a` in span `s` (any address inside the slot). */
 // @ts-ignore: decorator
 @inline export function slotIndex(s: u32, a: usize): u32 {
   let d = spanDesc(s);
-  return <u32>((<u64>(a - <usize>load<u32>(d, SP_BASE)) * <u64>load<u32>(d, SP_DIVMUL)) >> 32);
+  return objIndex(a - <usize>load<u32>(d, SP_BASE), load<u32>(d, SP_DIVMUL));
 }
 
 /** Tests bit `i` of the bitmap at `bits`. */

@@ -8,7 +8,9 @@
  * folder above this repository that has one (../shared/peers for a
  * checkout next to shared/). tricolor joins it as extra systems
  * (bench/peers-systems.tsv: tricolor-hybrid and tricolor-stw, through
- * bench/tricolor-peer.mjs; churn is bench/churn-peer.js, churn.go's program).
+ * bench/tricolor-peer.mjs; churn is bench/churn-peer.js, churn.go's program),
+ * and churn gets two floors, Go and tricolor with GOGC=off: what each
+ * mutator costs with no collector running.
  *
  * Nothing is installed. First the tools are checked: python3 and GNU time
  * (/usr/bin/time) run the harness, go builds the Go peers, gcc and the Boehm
@@ -102,7 +104,7 @@ if (haveBoehm) {
 }
 for (const [cmd, args] of builds) if (run(cmd, args) !== 0) { say(`${cmd} ${args.join(" ")} failed`); process.exit(2); }
 
-const unavailable = new Set([...(haveGo ? [] : ["go-P1", "go-P2"]), ...(haveBoehm ? [] : ["boehm", "boehm-par2"])]);
+const unavailable = new Set([...(haveGo ? [] : ["go-P1", "go-P2", "go-P1-gogc-off"]), ...(haveBoehm ? [] : ["boehm", "boehm-par2"])]);
 const known = ["go-P1", "go-P2", "node", "node-1thr-gc", "boehm", "boehm-par2", ...readFileSync(extra, "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => l.split("\t")[1])];
 const asked = (env.SYSTEMS ?? "").split(",").filter(Boolean);
 env.SYSTEMS = [...new Set(asked.length ? asked : known)].filter((s) => !unavailable.has(s)).join(",");
